@@ -1,0 +1,155 @@
+//! `Session`: one configured connection to one server, usable from many threads at once.
+
+use crate::backend::{immich::Immich, jim::Jim, Backend};
+use crate::config::{KindChoice, SessionConfig};
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, Retry};
+use crate::model::{
+    ApiKey, Catalog, CreatedKey, KeyFilter, KeyUpdate, NewKey, ServerInfo, ServerKind, Whoami,
+};
+use crate::timestamp::Timestamp;
+use crate::wildcard::Wildcard;
+use reqwest::Method;
+use serde_json::Value;
+
+pub struct Session {
+    kind: ServerKind,
+    backend: Box<dyn Backend>,
+}
+
+impl Session {
+    /// Opens a session. `kind: auto` asks the server once which kind it is. Immich password
+    /// sessions log in here; nothing else is sent.
+    pub fn open(config: SessionConfig) -> Result<Session> {
+        config.validate()?;
+        let kind = match config.kind {
+            KindChoice::Immich => ServerKind::Immich,
+            KindChoice::Jim => ServerKind::Jim,
+            KindChoice::Truenas => ServerKind::Truenas,
+            KindChoice::Auto => probe_kind(&config)?,
+        };
+        let backend: Box<dyn Backend> = match kind {
+            ServerKind::Immich => Box::new(Immich::open(&config)?),
+            ServerKind::Jim => Box::new(Jim::open(&config)?),
+            ServerKind::Truenas => {
+                return Err(Error::unsupported("TrueNAS is not supported by this build yet"))
+            }
+        };
+        Ok(Session { kind, backend })
+    }
+
+    pub fn from_json(config_json: &str) -> Result<Session> {
+        Session::open(SessionConfig::from_json(config_json)?)
+    }
+
+    pub fn kind(&self) -> ServerKind {
+        self.kind
+    }
+
+    pub fn list(&self, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
+        let pattern = filter.name.as_deref().map(Wildcard::new);
+        let exact = pattern.as_ref().and_then(Wildcard::literal);
+        let keys = self.backend.list(exact.as_deref())?;
+        let now = Timestamp::now();
+        let horizon = filter
+            .expiring_within_seconds
+            .map(|s| Timestamp(now.0.saturating_add((s as i64).saturating_mul(1000))));
+        Ok(keys
+            .into_iter()
+            .filter(|k| pattern.as_ref().map_or(true, |p| p.is_match(&k.name)))
+            .filter(|k| {
+                let expiry = k.expires_at.as_option().copied();
+                let expired_ok = match filter.expired {
+                    Some(want) => expiry.map_or(false, |e| e <= now) == want,
+                    None => true,
+                };
+                let within_ok = horizon.map_or(true, |h| expiry.map_or(false, |e| e > now && e <= h));
+                expired_ok && within_ok
+            })
+            .collect())
+    }
+
+    pub fn get(&self, id: &str) -> Result<ApiKey> {
+        self.backend.get(id)
+    }
+
+    pub fn create(&self, new: &NewKey) -> Result<CreatedKey> {
+        self.backend.create(new)
+    }
+
+    pub fn update(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey> {
+        self.backend.update(id, update)
+    }
+
+    pub fn delete(&self, id: &str, change_reason: Option<&str>) -> Result<()> {
+        self.backend.delete(id, change_reason)
+    }
+
+    pub fn rotate(&self, id: &str) -> Result<CreatedKey> {
+        self.backend.rotate(id)
+    }
+
+    pub fn whoami(&self) -> Result<Whoami> {
+        self.backend.whoami()
+    }
+
+    pub fn server_info(&self) -> Result<ServerInfo> {
+        self.backend.server_info()
+    }
+
+    pub fn catalog(&self) -> Result<Catalog> {
+        self.backend.catalog()
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.backend.close();
+    }
+}
+
+/// Asks the server which kind it is, with anonymous requests only: Immich answers
+/// `/api/server/version` with major/minor/patch, JIM `/api/v1/health/version` with
+/// `product: JIM`, TrueNAS 25.04+ `/api/versions` with an array and older TrueNAS
+/// `/api/v2.0/system/version` (401 without credentials, but the route exists).
+fn probe_kind(config: &SessionConfig) -> Result<ServerKind> {
+    let http = HttpClient::new(config)?;
+    let get = |path: &str| -> Option<(u16, Option<Value>)> {
+        let r = http.send(Method::GET, path, None, Retry::Idempotent).ok()?;
+        let json = if r.is_html() { None } else { serde_json::from_slice(&r.body).ok() };
+        Some((r.status, json))
+    };
+    let mut reached = false;
+    if let Some((status, body)) = get("/api/server/version") {
+        reached = true;
+        if status == 200 && body.as_ref().and_then(|b| b.get("major")).is_some() {
+            return Ok(ServerKind::Immich);
+        }
+    }
+    if let Some((status, body)) = get("/api/v1/health/version") {
+        reached = true;
+        if status == 200 && body.as_ref().and_then(|b| b.get("product")).and_then(Value::as_str) == Some("JIM") {
+            return Ok(ServerKind::Jim);
+        }
+    }
+    if let Some((status, body)) = get("/api/versions") {
+        reached = true;
+        if status == 200 && matches!(body, Some(Value::Array(_))) {
+            return Ok(ServerKind::Truenas);
+        }
+    }
+    if let Some((status, _)) = get("/api/v2.0/system/version") {
+        reached = true;
+        if status == 200 || status == 401 {
+            return Ok(ServerKind::Truenas);
+        }
+    }
+    if !reached {
+        // Let the real transport error speak (refused port, TLS, timeout).
+        http.send(Method::GET, "/", None, Retry::Never)?;
+    }
+    Err(Error::unsupported(format!(
+        "kind: {} does not look like Immich, JIM or TrueNAS; give the kind explicitly",
+        config.base()
+    )))
+}
