@@ -103,7 +103,10 @@ impl SessionConfig {
     pub fn validate(&self) -> Result<()> {
         let url = self.base_url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::invalid("baseUrl", "must start with http:// or https://"));
+            return Err(Error::invalid(
+                "baseUrl",
+                "must start with http:// or https://",
+            ));
         }
         if url.contains('?') || url.contains('#') || url.contains('@') {
             return Err(Error::invalid(
@@ -120,7 +123,7 @@ impl SessionConfig {
         if self.retries > 10 {
             return Err(Error::invalid("retries", "must be at most 10"));
         }
-        if self.api_key.as_ref().map_or(false, |k| k.is_empty()) {
+        if self.api_key.as_ref().is_some_and(|k| k.is_empty()) {
             return Err(Error::invalid("apiKey", "must not be empty"));
         }
         let has_password = self.password.is_some();

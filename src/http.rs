@@ -49,7 +49,7 @@ impl Response {
     pub fn is_html(&self) -> bool {
         self.content_type
             .as_deref()
-            .map_or(false, |c| c.to_ascii_lowercase().starts_with("text/html"))
+            .is_some_and(|c| c.to_ascii_lowercase().starts_with("text/html"))
     }
 
     /// The body as JSON; a non-JSON body is a protocol error naming `what`.
@@ -102,7 +102,10 @@ impl HttpClient {
             let pem = std::fs::read(path)
                 .map_err(|e| Error::invalid("tls.caFile", format!("cannot read '{path}': {e}")))?;
             let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-                Error::invalid("tls.caFile", format!("'{path}' is not a PEM certificate: {e}"))
+                Error::invalid(
+                    "tls.caFile",
+                    format!("'{path}' is not a PEM certificate: {e}"),
+                )
             })?;
             builder = builder.add_root_certificate(cert);
         }
@@ -148,22 +151,27 @@ impl HttpClient {
         let url = format!("{}{}", self.base, path);
         let body = match body {
             Some(b) => Some(serde_json::to_vec(b).map_err(|e| {
-                Error::new(ErrorKind::Internal, format!("cannot encode the request: {e}"))
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("cannot encode the request: {e}"),
+                )
             })?),
             None => None,
         };
-        let budget = if retry == Retry::Idempotent { self.retries } else { 0 };
+        let budget = if retry == Retry::Idempotent {
+            self.retries
+        } else {
+            0
+        };
         let mut attempt = 0u32;
         loop {
             let outcome = self.send_once(&method, &url, body.as_deref());
             let wait = match &outcome {
-                Ok(r) if matches!(r.status, 429 | 502 | 503 | 504) => {
-                    match r.retry_after {
-                        Some(d) if d > MAX_RETRY_AFTER => None,
-                        Some(d) => Some(d),
-                        None => Some(backoff(attempt)),
-                    }
-                }
+                Ok(r) if matches!(r.status, 429 | 502 | 503 | 504) => match r.retry_after {
+                    Some(d) if d > MAX_RETRY_AFTER => None,
+                    Some(d) => Some(d),
+                    None => Some(backoff(attempt)),
+                },
                 Err(e) if e.kind == ErrorKind::Transport => Some(backoff(attempt)),
                 _ => None,
             };
@@ -219,7 +227,10 @@ impl HttpClient {
         if e.is_timeout() {
             return Error::new(
                 ErrorKind::Timeout,
-                format!("no answer from {url} within {} ms", self.timeout.as_millis()),
+                format!(
+                    "no answer from {url} within {} ms",
+                    self.timeout.as_millis()
+                ),
             );
         }
         let tls_words = ["certificate", "ssl", "tls", "handshake", "x509"];
@@ -246,12 +257,18 @@ impl HttpClient {
         if text.to_ascii_lowercase().contains("timed out") {
             return Error::new(
                 ErrorKind::Timeout,
-                format!("no complete answer from {url} within {} ms", self.timeout.as_millis()),
+                format!(
+                    "no complete answer from {url} within {} ms",
+                    self.timeout.as_millis()
+                ),
             );
         }
         Error::new(
             ErrorKind::Transport,
-            format!("the connection to {} was closed in the middle of the answer: {text}", host_of(url)),
+            format!(
+                "the connection to {} was closed in the middle of the answer: {text}",
+                host_of(url)
+            ),
         )
     }
 }
@@ -283,7 +300,9 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
 }
 
 fn backoff(attempt: u32) -> Duration {
-    let exp = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(10)).min(BACKOFF_CAP);
+    let exp = BACKOFF_BASE
+        .saturating_mul(1u32 << attempt.min(10))
+        .min(BACKOFF_CAP);
     let mut b = [0u8; 2];
     let jitter = if getrandom::getrandom(&mut b).is_ok() {
         u16::from_le_bytes(b) as f64 / u16::MAX as f64
@@ -304,7 +323,9 @@ pub fn is_loopback_url(url: &str) -> bool {
     };
     host.eq_ignore_ascii_case("localhost")
         || host == "::1"
-        || host.parse::<std::net::Ipv4Addr>().map_or(false, |ip| ip.is_loopback())
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]

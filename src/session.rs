@@ -32,7 +32,9 @@ impl Session {
             ServerKind::Immich => Box::new(Immich::open(&config)?),
             ServerKind::Jim => Box::new(Jim::open(&config)?),
             ServerKind::Truenas => {
-                return Err(Error::unsupported("TrueNAS is not supported by this build yet"))
+                return Err(Error::unsupported(
+                    "TrueNAS is not supported by this build yet",
+                ))
             }
         };
         Ok(Session { kind, backend })
@@ -60,10 +62,10 @@ impl Session {
             .filter(|k| {
                 let expiry = k.expires_at.as_option().copied();
                 let expired_ok = match filter.expired {
-                    Some(want) => expiry.map_or(false, |e| e <= now) == want,
+                    Some(want) => expiry.is_some_and(|e| e <= now) == want,
                     None => true,
                 };
-                let within_ok = horizon.map_or(true, |h| expiry.map_or(false, |e| e > now && e <= h));
+                let within_ok = horizon.map_or(true, |h| expiry.is_some_and(|e| e > now && e <= h));
                 expired_ok && within_ok
             })
             .collect())
@@ -116,7 +118,11 @@ fn probe_kind(config: &SessionConfig) -> Result<ServerKind> {
     let http = HttpClient::new(config)?;
     let get = |path: &str| -> Option<(u16, Option<Value>)> {
         let r = http.send(Method::GET, path, None, Retry::Idempotent).ok()?;
-        let json = if r.is_html() { None } else { serde_json::from_slice(&r.body).ok() };
+        let json = if r.is_html() {
+            None
+        } else {
+            serde_json::from_slice(&r.body).ok()
+        };
         Some((r.status, json))
     };
     let mut reached = false;
@@ -128,7 +134,13 @@ fn probe_kind(config: &SessionConfig) -> Result<ServerKind> {
     }
     if let Some((status, body)) = get("/api/v1/health/version") {
         reached = true;
-        if status == 200 && body.as_ref().and_then(|b| b.get("product")).and_then(Value::as_str) == Some("JIM") {
+        if status == 200
+            && body
+                .as_ref()
+                .and_then(|b| b.get("product"))
+                .and_then(Value::as_str)
+                == Some("JIM")
+        {
             return Ok(ServerKind::Jim);
         }
     }

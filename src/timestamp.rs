@@ -15,7 +15,9 @@ pub struct Timestamp(pub i64);
 
 impl Timestamp {
     pub fn now() -> Self {
-        let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         Timestamp(d.as_millis() as i64)
     }
 
@@ -161,12 +163,25 @@ mod tests {
 
     #[test]
     fn round_trips_and_rejects_garbage() {
-        for t in ["1970-01-01T00:00:00.000Z", "2000-02-29T23:59:59.999Z", "1969-12-31T23:59:59.500Z"] {
+        for t in [
+            "1970-01-01T00:00:00.000Z",
+            "2000-02-29T23:59:59.999Z",
+            "1969-12-31T23:59:59.500Z",
+        ] {
             assert_eq!(Timestamp::parse(t).unwrap().to_string(), t);
         }
-        for bad in ["", "2026-13-01T00:00:00Z", "2026-11-25", "2026-11-25T09:13:52+0100", "x026-11-25T09:13:52Z"] {
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-11-25",
+            "2026-11-25T09:13:52+0100",
+            "x026-11-25T09:13:52Z",
+        ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:01Z").unwrap().millis(), 1000);
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:01Z").unwrap().millis(),
+            1000
+        );
     }
 }

@@ -38,7 +38,9 @@ impl Immich {
                 .email
                 .clone()
                 .or_else(|| config.username.clone())
-                .ok_or_else(|| Error::invalid("email", "is required for an Immich password login"))?;
+                .ok_or_else(|| {
+                    Error::invalid("email", "is required for an Immich password login")
+                })?;
             let body = json!({ "email": email, "password": password.expose() });
             let r = http.send(Method::POST, "/api/auth/login", Some(&body), Retry::Never)?;
             if !r.is_success() {
@@ -62,9 +64,19 @@ impl Immich {
     fn version(&self) -> Result<(u64, u64, u64)> {
         self.version
             .get_or_try_init(|| {
-                let mut r = self.call(Method::GET, "/api/server/version", None, "get the server version")?;
+                let mut r = self.call(
+                    Method::GET,
+                    "/api/server/version",
+                    None,
+                    "get the server version",
+                )?;
                 if r.status == 404 {
-                    r = self.call(Method::GET, "/api/server-info/version", None, "get the server version")?;
+                    r = self.call(
+                        Method::GET,
+                        "/api/server-info/version",
+                        None,
+                        "get the server version",
+                    )?;
                 }
                 let v = ok_json(r, "get the server version")?;
                 let n = |f: &str| v.get(f).and_then(Value::as_u64);
@@ -83,12 +95,28 @@ impl Immich {
         Ok(format!("{a}.{b}.{c}"))
     }
 
-    fn call(&self, method: Method, path: &str, body: Option<&Value>, _what: &str) -> Result<Response> {
-        let retry = if method == Method::POST { Retry::Never } else { Retry::Idempotent };
+    fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        _what: &str,
+    ) -> Result<Response> {
+        let retry = if method == Method::POST {
+            Retry::Never
+        } else {
+            Retry::Idempotent
+        };
         self.http.send(method, path, body, retry)
     }
 
-    fn request(&self, method: Method, path: &str, body: Option<&Value>, what: &str) -> Result<Value> {
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+    ) -> Result<Value> {
         let r = self.call(method, path, body, what)?;
         ok_json(r, what)
     }
@@ -96,7 +124,10 @@ impl Immich {
     /// Refuses permissions this server's version does not know, before sending.
     fn check_permissions(&self, permissions: &[String]) -> Result<()> {
         if permissions.is_empty() {
-            return Err(Error::invalid("permissions", "must hold at least one permission"));
+            return Err(Error::invalid(
+                "permissions",
+                "must hold at least one permission",
+            ));
         }
         let (major, minor, patch) = self.version()?;
         let known = immich_permissions::for_version(major, minor);
@@ -109,7 +140,10 @@ impl Immich {
             if !known.contains(&p.as_str()) {
                 return Err(Error::invalid(
                     "permissions",
-                    format!("'{}' is not a permission of Immich {major}.{minor}.{patch}", super::printable(p)),
+                    format!(
+                        "'{}' is not a permission of Immich {major}.{minor}.{patch}",
+                        super::printable(p)
+                    ),
                 ));
             }
         }
@@ -127,7 +161,12 @@ impl Backend for Immich {
 
     fn get(&self, id: &str) -> Result<ApiKey> {
         require_guid(id)?;
-        key_from_json(&self.request(Method::GET, &format!("{KEYS}/{id}"), None, &format!("get key {id}"))?)
+        key_from_json(&self.request(
+            Method::GET,
+            &format!("{KEYS}/{id}"),
+            None,
+            &format!("get key {id}"),
+        )?)
     }
 
     fn create(&self, new: &NewKey) -> Result<CreatedKey> {
@@ -138,7 +177,10 @@ impl Backend for Immich {
         refuse_field(new.allowlist.is_some(), "allowlist", "Immich")?;
         refuse_field(new.username.is_some(), "username", "Immich")?;
         // PSImmich's documented default is `all` (seed 000); the server has none.
-        let permissions = new.permissions.clone().unwrap_or_else(|| vec!["all".to_owned()]);
+        let permissions = new
+            .permissions
+            .clone()
+            .unwrap_or_else(|| vec!["all".to_owned()]);
         self.check_permissions(&permissions)?;
         let body = json!({ "name": new.name, "permissions": permissions });
         let what = format!("create key '{}'", super::printable(&new.name));
@@ -149,7 +191,12 @@ impl Backend for Immich {
             .get("apiKey")
             .ok_or_else(|| Error::protocol(format!("{what}: the answer has no 'apiKey'")))
             .and_then(key_from_json)?;
-        Ok(CreatedKey { secret, key, replaced_id: None, warning: None })
+        Ok(CreatedKey {
+            secret,
+            key,
+            replaced_id: None,
+            warning: None,
+        })
     }
 
     fn update(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey> {
@@ -159,10 +206,15 @@ impl Backend for Immich {
         refuse_field(!update.expires_at.is_absent(), "expiresAt", "Immich")?;
         refuse_field(update.allowlist.is_some(), "allowlist", "Immich")?;
         if update.enabled.is_some() {
-            return Err(Error::unsupported("enabled: Immich keys cannot be enabled or disabled; remove the key instead"));
+            return Err(Error::unsupported(
+                "enabled: Immich keys cannot be enabled or disabled; remove the key instead",
+            ));
         }
         if update.name.is_none() && update.permissions.is_none() {
-            return Err(Error::invalid("update", "give a name and/or permissions to change"));
+            return Err(Error::invalid(
+                "update",
+                "give a name and/or permissions to change",
+            ));
         }
         let mut body = serde_json::Map::new();
         if let Some(name) = &update.name {
@@ -183,9 +235,18 @@ impl Backend for Immich {
             // Before 1.135 the name was the only, required, field (contracts-immich.md).
         }
         // 3.x deprecates PUT in favour of an (unlisted) PATCH with the same body.
-        let method = if major >= 3 { Method::PATCH } else { Method::PUT };
+        let method = if major >= 3 {
+            Method::PATCH
+        } else {
+            Method::PUT
+        };
         let value = Value::Object(body);
-        key_from_json(&self.request(method, &format!("{KEYS}/{id}"), Some(&value), &format!("update key {id}"))?)
+        key_from_json(&self.request(
+            method,
+            &format!("{KEYS}/{id}"),
+            Some(&value),
+            &format!("update key {id}"),
+        )?)
     }
 
     fn delete(&self, id: &str, _change_reason: Option<&str>) -> Result<()> {
@@ -225,8 +286,18 @@ impl Backend for Immich {
                 self.version_text()?
             )));
         }
-        let key = key_from_json(&self.request(Method::GET, &format!("{KEYS}/me"), None, "get the current key")?)?;
-        Ok(Whoami { kind: ServerKind::Immich, auth_method: "apiKey".into(), key: Some(key), user: None })
+        let key = key_from_json(&self.request(
+            Method::GET,
+            &format!("{KEYS}/me"),
+            None,
+            "get the current key",
+        )?)?;
+        Ok(Whoami {
+            kind: ServerKind::Immich,
+            auth_method: "apiKey".into(),
+            key: Some(key),
+            user: None,
+        })
     }
 
     fn server_info(&self) -> Result<ServerInfo> {
@@ -246,13 +317,19 @@ impl Backend for Immich {
             .into_iter()
             .map(str::to_owned)
             .collect();
-        Ok(Catalog { kind: ServerKind::Immich, permissions: Some(permissions), roles: None })
+        Ok(Catalog {
+            kind: ServerKind::Immich,
+            permissions: Some(permissions),
+            roles: None,
+        })
     }
 
     fn close(&self) {
         if self.login_email.is_some() {
             // Ends the login session on the server; a failure leaves only an idle session.
-            let _ = self.http.send(Method::POST, "/api/auth/logout", None, Retry::Never);
+            let _ = self
+                .http
+                .send(Method::POST, "/api/auth/logout", None, Retry::Never);
         }
         self.http.clear_auth();
     }
@@ -275,17 +352,27 @@ fn immich_error(r: &Response, what: &str) -> Error {
     let mut message = body.as_ref().and_then(|b| match b.get("message") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Array(items)) => Some(
-            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "),
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; "),
         ),
         _ => None,
     });
-    if let (Some(m), Some(Value::Array(errors))) = (&mut message, body.as_ref().and_then(|b| b.get("errors"))) {
+    if let (Some(m), Some(Value::Array(errors))) =
+        (&mut message, body.as_ref().and_then(|b| b.get("errors")))
+    {
         let details: Vec<String> = errors
             .iter()
             .filter_map(|e| {
                 let text = str_field(e, "message")?;
                 let path = e.get("path").map(|p| match p {
-                    Value::Array(parts) => parts.iter().map(|x| x.to_string().trim_matches('"').to_owned()).collect::<Vec<_>>().join("."),
+                    Value::Array(parts) => parts
+                        .iter()
+                        .map(|x| x.to_string().trim_matches('"').to_owned())
+                        .collect::<Vec<_>>()
+                        .join("."),
                     other => other.to_string(),
                 });
                 Some(match path {
@@ -324,9 +411,13 @@ fn key_from_json(v: &Value) -> Result<ApiKey> {
     key.created_at = timestamp(v, "createdAt");
     key.updated_at = timestamp(v, "updatedAt");
     key.permissions = match v.get("permissions") {
-        Some(Value::Array(items)) => {
-            Field::Present(items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-        }
+        Some(Value::Array(items)) => Field::Present(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ),
         _ => Field::Absent,
     };
     Ok(key)

@@ -252,16 +252,36 @@ const ADDED_1_135: &[&str] = &[
 
 /// Removed going back from 2.5 to 2.4 (added in 2.5.0).
 const ADDED_2_5: &[&str] = &[
-    "asset.derive", "asset.edit.get", "asset.edit.create", "asset.edit.delete", "backup.list",
-    "backup.download", "backup.upload", "backup.delete", "folder.read", "map.read", "map.search",
+    "asset.derive",
+    "asset.edit.get",
+    "asset.edit.create",
+    "asset.edit.delete",
+    "backup.list",
+    "backup.download",
+    "backup.upload",
+    "backup.delete",
+    "folder.read",
+    "map.read",
+    "map.search",
 ];
 const ADDED_2_4: &[&str] = &[
-    "queue.read", "queue.update", "queueJob.create", "queueJob.read", "queueJob.update",
+    "queue.read",
+    "queue.update",
+    "queueJob.create",
+    "queueJob.read",
+    "queueJob.update",
     "queueJob.delete",
 ];
 const ADDED_2_3: &[&str] = &[
-    "maintenance", "plugin.create", "plugin.read", "plugin.update", "plugin.delete",
-    "workflow.create", "workflow.read", "workflow.update", "workflow.delete",
+    "maintenance",
+    "plugin.create",
+    "plugin.read",
+    "plugin.update",
+    "plugin.delete",
+    "workflow.create",
+    "workflow.read",
+    "workflow.update",
+    "workflow.delete",
 ];
 const ADDED_2_2: &[&str] = &["adminSession.read", "asset.copy"];
 const ADDED_1_138: &[&str] = &["adminAuth.unlinkAll", "server.versionCheck"];
@@ -283,7 +303,10 @@ pub fn for_version(major: u64, minor: u64) -> Vec<&'static str> {
     let mut list = V3_1.to_vec();
     if v < (3, 0) {
         // 3.0.0 removed asset.replace.
-        let at = list.iter().position(|p| *p == "asset.upload").map_or(0, |i| i + 1);
+        let at = list
+            .iter()
+            .position(|p| *p == "asset.upload")
+            .map_or(0, |i| i + 1);
         list.insert(at, "asset.replace");
     }
     let removals: [(&[&str], (u64, u64)); 5] = [

@@ -37,18 +37,35 @@ impl Jim {
     }
 
     fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Response> {
-        let retry = if method == Method::POST { Retry::Never } else { Retry::Idempotent };
+        let retry = if method == Method::POST {
+            Retry::Never
+        } else {
+            Retry::Idempotent
+        };
         self.http.send(method, path, body, retry)
     }
 
-    fn request(&self, method: Method, path: &str, body: Option<&Value>, what: &str, by_id: bool) -> Result<Value> {
+    fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        what: &str,
+        by_id: bool,
+    ) -> Result<Value> {
         let r = self.send(method, path, body)?;
         ok_json(&r, what, by_id)
     }
 
     fn get_raw(&self, id: &str) -> Result<Value> {
         require_guid(id)?;
-        self.request(Method::GET, &format!("{KEYS}/{id}"), None, &format!("get key {id}"), true)
+        self.request(
+            Method::GET,
+            &format!("{KEYS}/{id}"),
+            None,
+            &format!("get key {id}"),
+            true,
+        )
     }
 }
 
@@ -89,7 +106,12 @@ impl Backend for Jim {
         let r = self.send(Method::POST, KEYS, Some(&Value::Object(body)))?;
         let answer = ok_json(&r, &what, false)?;
         let secret = Secret::new(required_str(&answer, "key", &what)?);
-        Ok(CreatedKey { secret, key: key_from_json(&answer)?, replaced_id: None, warning: None })
+        Ok(CreatedKey {
+            secret,
+            key: key_from_json(&answer)?,
+            replaced_id: None,
+            warning: None,
+        })
     }
 
     /// JIM's PUT replaces the whole key: a field left out is reset (`isEnabled` to false,
@@ -107,12 +129,21 @@ impl Backend for Jim {
         }
         check_change_reason(update.change_reason.as_deref())?;
         if update.is_empty() {
-            return Err(Error::invalid("update", "give at least one field to change"));
+            return Err(Error::invalid(
+                "update",
+                "give at least one field to change",
+            ));
         }
         let current = self.get_raw(id)?;
         let keep = |name: &str| current.get(name).cloned().unwrap_or(Value::Null);
         let mut body = Map::new();
-        body.insert("name".into(), update.name.as_ref().map_or_else(|| keep("name"), |n| json!(n)));
+        body.insert(
+            "name".into(),
+            update
+                .name
+                .as_ref()
+                .map_or_else(|| keep("name"), |n| json!(n)),
+        );
         body.insert(
             "description".into(),
             match &update.description {
@@ -124,7 +155,9 @@ impl Backend for Jim {
         let role_ids: Vec<i64> = match &update.role_ids {
             Some(ids) => ids.clone(),
             None => match current.get("roles") {
-                Some(Value::Array(roles)) => roles.iter().filter_map(|r| r.get("id")?.as_i64()).collect(),
+                Some(Value::Array(roles)) => {
+                    roles.iter().filter_map(|r| r.get("id")?.as_i64()).collect()
+                }
                 _ => Vec::new(),
             },
         };
@@ -140,7 +173,9 @@ impl Backend for Jim {
         );
         body.insert(
             "isEnabled".into(),
-            update.enabled.map_or_else(|| keep("isEnabled"), |e| json!(e)),
+            update
+                .enabled
+                .map_or_else(|| keep("isEnabled"), |e| json!(e)),
         );
         if let Some(reason) = &update.change_reason {
             body.insert("changeReason".into(), json!(reason));
@@ -177,7 +212,10 @@ impl Backend for Jim {
             name: old.name.clone(),
             description: old.description.as_option().cloned(),
             role_ids: Some(
-                old.roles.as_option().map(|rs| rs.iter().map(|r| r.id).collect()).unwrap_or_default(),
+                old.roles
+                    .as_option()
+                    .map(|rs| rs.iter().map(|r| r.id).collect())
+                    .unwrap_or_default(),
             ),
             expires_at: old.expires_at.as_option().copied(),
             change_reason: Some(format!("rotation of key {}", old.id)),
@@ -193,18 +231,37 @@ impl Backend for Jim {
             .own_prefix
             .as_ref()
             .and_then(|p| keys.into_iter().find(|k| k.prefix.as_option() == Some(p)));
-        Ok(Whoami { kind: ServerKind::Jim, auth_method: "apiKey".into(), key, user: None })
+        Ok(Whoami {
+            kind: ServerKind::Jim,
+            auth_method: "apiKey".into(),
+            key,
+            user: None,
+        })
     }
 
     fn server_info(&self) -> Result<ServerInfo> {
-        let v = self.request(Method::GET, "/api/v1/health/version", None, "get the server version", false)?;
+        let v = self.request(
+            Method::GET,
+            "/api/v1/health/version",
+            None,
+            "get the server version",
+            false,
+        )?;
         if str_field(&v, "product") != Some("JIM") {
-            return Err(Error::protocol("get the server version: the server does not say it is JIM"));
+            return Err(Error::protocol(
+                "get the server version: the server does not say it is JIM",
+            ));
         }
         let version = required_str(&v, "version", "get the server version")?;
         // Health is anonymous: it says the server runs, not that the key is valid.
         let healthy = self
-            .request(Method::GET, "/api/v1/health", None, "get the server health", false)
+            .request(
+                Method::GET,
+                "/api/v1/health",
+                None,
+                "get the server health",
+                false,
+            )
             .ok()
             .map(|h| str_field(&h, "status") == Some("healthy"));
         Ok(ServerInfo {
@@ -218,21 +275,44 @@ impl Backend for Jim {
     }
 
     fn catalog(&self) -> Result<Catalog> {
-        let roles = match self.request(Method::GET, "/api/v1/security/roles", None, "list roles", false)? {
-            Value::Array(items) => items.iter().map(role_from_json).collect::<Result<Vec<_>>>()?,
-            _ => return Err(Error::protocol("list roles: the answer is not a JSON array")),
+        let roles = match self.request(
+            Method::GET,
+            "/api/v1/security/roles",
+            None,
+            "list roles",
+            false,
+        )? {
+            Value::Array(items) => items
+                .iter()
+                .map(role_from_json)
+                .collect::<Result<Vec<_>>>()?,
+            _ => {
+                return Err(Error::protocol(
+                    "list roles: the answer is not a JSON array",
+                ))
+            }
         };
-        Ok(Catalog { kind: ServerKind::Jim, permissions: None, roles: Some(roles) })
+        Ok(Catalog {
+            kind: ServerKind::Jim,
+            permissions: None,
+            roles: Some(roles),
+        })
     }
 }
 
 fn check_role_ids(ids: &[i64]) -> Result<()> {
     for (i, id) in ids.iter().enumerate() {
         if *id < 1 || *id > i64::from(i32::MAX) {
-            return Err(Error::invalid("roleIds", format!("{id} is not a valid role id (1 to 2147483647)")));
+            return Err(Error::invalid(
+                "roleIds",
+                format!("{id} is not a valid role id (1 to 2147483647)"),
+            ));
         }
         if ids[..i].contains(id) {
-            return Err(Error::invalid("roleIds", format!("role {id} is listed twice")));
+            return Err(Error::invalid(
+                "roleIds",
+                format!("role {id} is listed twice"),
+            ));
         }
     }
     Ok(())
@@ -240,9 +320,10 @@ fn check_role_ids(ids: &[i64]) -> Result<()> {
 
 fn check_change_reason(reason: Option<&str>) -> Result<()> {
     match reason {
-        Some(r) if r.chars().count() > MAX_CHANGE_REASON => {
-            Err(Error::invalid("changeReason", "must be at most 1000 characters"))
-        }
+        Some(r) if r.chars().count() > MAX_CHANGE_REASON => Err(Error::invalid(
+            "changeReason",
+            "must be at most 1000 characters",
+        )),
         _ => Ok(()),
     }
 }
@@ -275,7 +356,11 @@ fn jim_error(r: &Response, what: &str, by_id: bool) -> Error {
     if r.is_html() {
         // JIM's Blazor fallback answers unknown routes with its page and 200
         // (contracts-jim.md section 1): on a key route that means "no such key route".
-        let kind = if by_id { ErrorKind::NotFound } else { ErrorKind::Protocol };
+        let kind = if by_id {
+            ErrorKind::NotFound
+        } else {
+            ErrorKind::Protocol
+        };
         return status_error(
             r,
             what,
@@ -285,7 +370,9 @@ fn jim_error(r: &Response, what: &str, by_id: bool) -> Error {
     }
     let body: Option<Value> = serde_json::from_slice(&r.body).ok();
     let message = body.as_ref().and_then(|b| {
-        let main = str_field(b, "message").or_else(|| str_field(b, "title"))?.to_owned();
+        let main = str_field(b, "message")
+            .or_else(|| str_field(b, "title"))?
+            .to_owned();
         let errors = b.get("validationErrors").or_else(|| b.get("errors"));
         let mut details = Vec::new();
         if let Some(Value::Object(map)) = errors {
@@ -297,9 +384,17 @@ fn jim_error(r: &Response, what: &str, by_id: bool) -> Error {
                 }
             }
         }
-        Some(if details.is_empty() { main } else { format!("{main} {}", details.join("; ")) })
+        Some(if details.is_empty() {
+            main
+        } else {
+            format!("{main} {}", details.join("; "))
+        })
     });
-    let kind = if r.is_success() { ErrorKind::Protocol } else { kind_for_status(r.status) };
+    let kind = if r.is_success() {
+        ErrorKind::Protocol
+    } else {
+        kind_for_status(r.status)
+    };
     status_error(r, what, kind, message)
 }
 
@@ -321,11 +416,20 @@ fn nullable_str(v: &Value, name: &str) -> Field<String> {
 
 fn role_from_json(v: &Value) -> Result<Role> {
     Ok(Role {
-        id: v.get("id").and_then(Value::as_i64).ok_or_else(|| Error::protocol("read a JIM role: no numeric 'id'"))?,
+        id: v
+            .get("id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| Error::protocol("read a JIM role: no numeric 'id'"))?,
         name: required_str(v, "name", "read a JIM role")?,
-        built_in: v.get("builtIn").and_then(Value::as_bool).map_or(Field::Absent, Field::Present),
+        built_in: v
+            .get("builtIn")
+            .and_then(Value::as_bool)
+            .map_or(Field::Absent, Field::Present),
         created: timestamp(v, "created"),
-        static_member_count: v.get("staticMemberCount").and_then(Value::as_i64).map_or(Field::Absent, Field::Present),
+        static_member_count: v
+            .get("staticMemberCount")
+            .and_then(Value::as_i64)
+            .map_or(Field::Absent, Field::Present),
     })
 }
 
@@ -342,9 +446,14 @@ fn key_from_json(v: &Value) -> Result<ApiKey> {
     key.expires_at = timestamp(v, "expiresAt");
     key.last_used_at = timestamp(v, "lastUsedAt");
     key.last_used_from = nullable_str(v, "lastUsedFromIp");
-    key.enabled = v.get("isEnabled").and_then(Value::as_bool).map_or(Field::Absent, Field::Present);
+    key.enabled = v
+        .get("isEnabled")
+        .and_then(Value::as_bool)
+        .map_or(Field::Absent, Field::Present);
     key.roles = match v.get("roles") {
-        Some(Value::Array(items)) => Field::Present(items.iter().map(role_from_json).collect::<Result<_>>()?),
+        Some(Value::Array(items)) => {
+            Field::Present(items.iter().map(role_from_json).collect::<Result<_>>()?)
+        }
         _ => Field::Present(Vec::new()),
     };
     Ok(key)
@@ -357,8 +466,14 @@ mod tests {
     #[test]
     fn role_ids_are_checked() {
         assert!(check_role_ids(&[1, 3]).is_ok());
-        assert!(check_role_ids(&[0]).unwrap_err().message.starts_with("roleIds:"));
-        assert!(check_role_ids(&[1, 1]).unwrap_err().message.contains("twice"));
+        assert!(check_role_ids(&[0])
+            .unwrap_err()
+            .message
+            .starts_with("roleIds:"));
+        assert!(check_role_ids(&[1, 1])
+            .unwrap_err()
+            .message
+            .contains("twice"));
         assert!(check_role_ids(&[i64::from(i32::MAX) + 1]).is_err());
     }
 

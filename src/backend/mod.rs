@@ -75,17 +75,16 @@ pub fn require_guid(id: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid("id", format!("'{}' is not a GUID", printable(id))))
+        Err(Error::invalid(
+            "id",
+            format!("'{}' is not a GUID", printable(id)),
+        ))
     }
 }
 
 /// A user-supplied value shortened and stripped of control characters, safe to show.
 pub fn printable(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
+    let cleaned: String = text.chars().filter(|c| !c.is_control()).take(80).collect();
     if text.chars().count() > 80 {
         format!("{cleaned}...")
     } else {
@@ -115,7 +114,9 @@ pub fn rotate_by_replacement(
     id: &str,
     like: impl FnOnce(&ApiKey) -> NewKey,
 ) -> Result<CreatedKey> {
-    let old = backend.get(id).map_err(|e| e.context(format!("rotate key {id}")))?;
+    let old = backend
+        .get(id)
+        .map_err(|e| e.context(format!("rotate key {id}")))?;
     let mut created = backend
         .create(&like(&old))
         .map_err(|e| e.context(format!("rotate key {id}: creating the replacement")))?;
@@ -132,7 +133,10 @@ pub fn rotate_by_replacement(
 /// Refuses a field the server kind does not have, before anything is sent.
 pub fn refuse_field(present: bool, field: &str, server: &str) -> Result<()> {
     if present {
-        Err(Error::invalid(field, format!("{server} keys have no such field")))
+        Err(Error::invalid(
+            field,
+            format!("{server} keys have no such field"),
+        ))
     } else {
         Ok(())
     }

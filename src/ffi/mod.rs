@@ -11,6 +11,7 @@
 //! - Sessions are `uint64_t` handles; a closed or unknown handle gives
 //!   `APIKEYS_STATUS_INVALID_ARGUMENT`. One session may be used from many threads at once.
 //! - No function unwinds into C; a bug gives `APIKEYS_STATUS_INTERNAL`.
+//!
 //! JSON shapes: docs/interfaces.md.
 
 #![allow(clippy::missing_safety_doc)]
@@ -111,7 +112,10 @@ pub unsafe extern "C" fn apikeys_key_create(
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
     run(out_error, || {
-        let new: NewKey = parse("new_key_json", input(new_key_json, "new_key_json")?.as_bytes())?;
+        let new: NewKey = parse(
+            "new_key_json",
+            input(new_key_json, "new_key_json")?.as_bytes(),
+        )?;
         require_out(out_json, "out_json")?;
         let created = registry::get(session)?.create(&new)?;
         write_json(out_json, &created)
@@ -130,7 +134,8 @@ pub unsafe extern "C" fn apikeys_key_update(
 ) -> apikeys_status {
     run(out_error, || {
         let id = input(id, "id")?;
-        let update: KeyUpdate = parse("update_json", input(update_json, "update_json")?.as_bytes())?;
+        let update: KeyUpdate =
+            parse("update_json", input(update_json, "update_json")?.as_bytes())?;
         require_out(out_json, "out_json")?;
         let key = registry::get(session)?.update(id, &update)?;
         write_json(out_json, &key)
@@ -239,4 +244,18 @@ pub unsafe extern "C" fn apikeys_string_free(s: *mut c_char) {
         std::slice::from_raw_parts_mut(s as *mut u8, len).zeroize();
         drop(CString::from_raw(s));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    /// The committed header must be what cbindgen renders from this source (style-anchors 1.7).
+    #[test]
+    fn header_is_current() {
+        let rendered = include_str!(concat!(env!("OUT_DIR"), "/apikeys.h"));
+        let committed = include_str!("../../include/apikeys.h");
+        assert!(
+            rendered == committed,
+            "include/apikeys.h is stale: run tools/header and commit the result"
+        );
+    }
 }

@@ -43,7 +43,10 @@ pub fn remove(handle: u64) -> Result<()> {
             drop(session);
             Ok(())
         }
-        None => Err(Error::invalid("session", format!("handle {handle} is closed or unknown"))),
+        None => Err(Error::invalid(
+            "session",
+            format!("handle {handle} is closed or unknown"),
+        )),
     }
 }
 

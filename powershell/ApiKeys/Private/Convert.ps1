@@ -1,0 +1,122 @@
+# Private/Convert.ps1: the library's unified JSON -> family objects, and back.
+#
+# Keys are deserialised by System.Text.Json straight into the emitted types of Types.ps1:
+#   PSImmich.ObjectType.IMAPIKey  camelCase (id, name, createdAt, updatedAt, permissions)
+#   JIM.ApiKeyDto                 PascalCase (Id, Name, ..., KeyPrefix, IsEnabled, Roles)
+#   ApiKeys.ApiKey                the cross-server view of every field
+# Dates become [datetime] in UTC (an emitted JsonConverter), GUID ids become [guid].
+# No per-key PowerShell code runs for Immich and JIM lists; the cross-server list only sets
+# Server and Kind on each key.
+
+$script:JsonOptions = $null
+$script:KindNames = @{ immich = 'Immich'; jim = 'JIM'; truenas = 'TrueNAS' }
+
+function Get-ApiKeysJsonOptions {
+    if ($null -eq $script:JsonOptions) {
+        $o = [System.Text.Json.JsonSerializerOptions]::new()
+        $o.IncludeFields = $true
+        $o.PropertyNameCaseInsensitive = $true
+        $o.Converters.Add([Activator]::CreateInstance($script:Types.UtcDateTimeConverter))
+        $script:JsonOptions = $o
+    }
+    $script:JsonOptions
+}
+
+function ConvertFrom-ApiKeysJson {
+    # JSON object (or array with -Array) -> instance(s) of $Type.
+    param([string]$Json, [type]$Type, [switch]$Array)
+    $target = if ($Array) { $Type.MakeArrayType() } else { $Type }
+    try {
+        $result = [System.Text.Json.JsonSerializer]::Deserialize($Json, $target, (Get-ApiKeysJsonOptions))
+    }
+    catch {
+        # Never include the JSON itself: a created key's JSON holds the secret.
+        throw (New-ApiKeysErrorRecord -Kind protocol -Message "The library returned JSON this module cannot read as $($Type.FullName): $($_.Exception.GetBaseException().Message)" -TargetObject $null)
+    }
+    # An array comes back whole (one pipeline object): callers enumerate it with WriteObject.
+    if ($Array) { , $result } else { $result }
+}
+
+function ConvertFrom-ApiKeysCreatedJson {
+    # CreatedKey JSON {secret, key, replacedId?, warning?} -> hashtable; Key is a $KeyType.
+    param([string]$Json, [type]$KeyType)
+    $doc = [System.Text.Json.JsonDocument]::Parse($Json)
+    try {
+        $root = $doc.RootElement
+        $result = @{ Secret = $null; Key = $null; ReplacedId = $null; Warning = $null }
+        $p = [System.Text.Json.JsonElement]::new()
+        if ($root.TryGetProperty('secret', [ref]$p)) { $result.Secret = $p.GetString() }
+        if ($root.TryGetProperty('key', [ref]$p)) { $result.Key = ConvertFrom-ApiKeysJson -Json $p.GetRawText() -Type $KeyType }
+        if ($root.TryGetProperty('replacedId', [ref]$p) -and $p.ValueKind -eq 'String') { $result.ReplacedId = $p.GetString() }
+        if ($root.TryGetProperty('warning', [ref]$p) -and $p.ValueKind -eq 'String') { $result.Warning = $p.GetString() }
+        $result
+    }
+    finally { $doc.Dispose() }
+}
+
+function ConvertFrom-ApiKeysCatalogJson {
+    # {"kind", "permissions"?: [...], "roles"?: [...]} -> @{ Kind; Permissions; Roles (JIM.RoleDto[]) }
+    param([string]$Json)
+    $doc = [System.Text.Json.JsonDocument]::Parse($Json)
+    try {
+        $root = $doc.RootElement
+        $c = @{ Kind = $null; Permissions = [string[]]@(); Roles = @() }
+        $p = [System.Text.Json.JsonElement]::new()
+        if ($root.TryGetProperty('kind', [ref]$p)) { $c.Kind = $p.GetString() }
+        if ($root.TryGetProperty('permissions', [ref]$p) -and $p.ValueKind -eq 'Array') {
+            $c.Permissions = [string[]]@(foreach ($e in $p.EnumerateArray()) { $e.GetString() })
+        }
+        if ($root.TryGetProperty('roles', [ref]$p) -and $p.ValueKind -eq 'Array') {
+            $c.Roles = ConvertFrom-ApiKeysJson -Json $p.GetRawText() -Type $script:Types.JimRole -Array
+        }
+        $c
+    }
+    finally { $doc.Dispose() }
+}
+
+function ConvertFrom-ApiKeysSmallJson {
+    # Small JSON (server info, whoami, errors) -> hashtable.
+    param([string]$Json)
+    ConvertFrom-Json -InputObject $Json -AsHashtable
+}
+
+function ConvertTo-ApiKeysKindName {
+    param([string]$Kind)
+    $n = $script:KindNames[$Kind]
+    if ($n) { $n } else { $Kind }
+}
+
+function Set-ApiKeysKeyServer {
+    # Cross-server keys: attach the session they came from, and the kind's display name.
+    param([object[]]$Keys, [object]$Server)
+    foreach ($k in $Keys) {
+        $k.Server = $Server
+        $k.Kind = $Server.Kind
+    }
+}
+
+function ConvertTo-ApiKeysSecureString {
+    param([string]$Secret)
+    if ($null -eq $Secret) { return $null }
+    $ss = [System.Security.SecureString]::new()
+    foreach ($c in $Secret.ToCharArray()) { $ss.AppendChar($c) }
+    $ss.MakeReadOnly()
+    $ss
+}
+
+function ConvertFrom-ApiKeysSecureString {
+    param([System.Security.SecureString]$Secure)
+    [System.Net.NetworkCredential]::new('', $Secure).Password
+}
+
+function ConvertTo-ApiKeysRfc3339 {
+    # [datetime] -> "2026-11-25T09:13:52.0000000Z". Local and unspecified times are taken as
+    # local time and converted to UTC (as JIM's module does with ToUniversalTime()).
+    param([datetime]$Date)
+    $Date.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+
+function ConvertTo-ApiKeysJson {
+    param([System.Collections.IDictionary]$Object)
+    ConvertTo-Json -InputObject $Object -Compress -Depth 6
+}

@@ -1,0 +1,185 @@
+# Private/Session.ps1: session objects around native handles.
+#
+# - Every open session (any family) is in $script:Sessions; Remove-Module closes them all
+#   (ApiKeys.psm1 sets OnRemove to Close-AllApiKeysSessions).
+# - One default session per family: Immich (Connect-Immich), JIM (Connect-JIM), ApiKey
+#   (Connect-ApiKeyServer, the most recent one).
+# - A closed session keeps its object but has Connected = $false and Handle = 0; using it is
+#   a terminating 'SessionClosed' error that says how to reconnect.
+
+$script:Sessions = [System.Collections.Generic.List[object]]::new()
+$script:ApiKeyServers = [System.Collections.Generic.List[object]]::new()
+$script:DefaultSession = @{ Immich = $null; JIM = $null; ApiKey = $null }
+$script:CatalogCache = @{}
+$script:KeyNameCache = @{}
+
+$script:FamilyInfo = @{
+    Immich = @{ Product = 'Immich'; Connect = 'Connect-Immich' }
+    JIM    = @{ Product = 'JIM'; Connect = 'Connect-JIM' }
+    ApiKey = @{ Product = 'API key server'; Connect = 'Connect-ApiKeyServer' }
+}
+
+function Get-ApiKeysSessionFamily {
+    param([object]$Session)
+    if ($Session -is $script:Types.ImmichSession) { return 'Immich' }
+    if ($Session -is $script:Types.ApiKeyServer -and $Session.Family) { return $Session.Family }
+    'ApiKey'
+}
+
+function Get-ApiKeysSessionKey {
+    # A stable string per session, for caches.
+    param([object]$Session)
+    if ($Session -is $script:Types.ImmichSession) { return $Session.SessionID }
+    [string]$Session.SessionId
+}
+
+function Get-ApiKeysSessionUri {
+    param([object]$Session)
+    if ($Session -is $script:Types.ImmichSession) { return $Session.BaseUri }
+    $Session.Uri
+}
+
+function New-ApiKeysSessionError {
+    param([string]$ErrorId, [string]$Message, [object]$Target, [string]$Category = 'InvalidOperation')
+    [System.Management.Automation.ErrorRecord]::new(
+        [System.InvalidOperationException]::new($Message), $ErrorId,
+        [System.Management.Automation.ErrorCategory]$Category, $Target)
+}
+
+function Assert-ApiKeysSessionOpen {
+    # Returns the native handle of an open session; a terminating error otherwise.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [object]$Session)
+    if ($null -eq $Session) {
+        $er = New-ApiKeysSessionError 'NoSession' 'No session was given. Connect first (Connect-ApiKeyServer, Connect-Immich or Connect-JIM).' $null
+        if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
+        throw $er
+    }
+    if (-not $Session.Connected -or $Session.Handle -eq 0) {
+        $family = Get-ApiKeysSessionFamily $Session
+        $info = $script:FamilyInfo[$family]
+        $uri = Get-ApiKeysSessionUri $Session
+        $er = New-ApiKeysSessionError 'SessionClosed' ("The $($info.Product) session to $uri is closed (disconnected or the module was removed). Run $($info.Connect) to open a new one.") $Session
+        if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
+        throw $er
+    }
+    $Session.Handle
+}
+
+function Open-ApiKeysNativeSession {
+    # SessionConfig (interfaces.md) -> handle. Any failure is terminating.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [System.Collections.IDictionary]$Config,
+        [object]$TargetObject,
+        [string]$MessagePrefix
+    )
+    $json = ConvertTo-Json -InputObject $Config -Compress -Depth 5
+    Invoke-Native -Cmdlet $Cmdlet -Operation session_open -Json $json -Terminating -TargetObject $TargetObject -MessagePrefix $MessagePrefix
+}
+
+function Close-ApiKeysNativeHandle {
+    # Closes a raw handle (used when a connect fails after the session was opened).
+    param([uint64]$Handle)
+    if ($Handle -eq 0 -or $null -eq $script:Native) { return }
+    $null = $script:Native::apikeys_session_close($Handle)
+}
+
+function Register-ApiKeysSession {
+    param([object]$Session)
+    $script:Sessions.Add($Session)
+}
+
+function Close-ApiKeysSession {
+    # Frees the native handle and forgets the session everywhere. Safe to call twice.
+    param([object]$Session)
+    if ($null -eq $Session) { return }
+    $handle = $Session.Handle
+    $Session.Handle = [uint64]0
+    $Session.Connected = $false
+    if ($Session -is $script:Types.ImmichSession) { $Session.AccessTokenValid = $false }
+    Close-ApiKeysNativeHandle $handle
+    $null = $script:Sessions.Remove($Session)
+    $null = $script:ApiKeyServers.Remove($Session)
+    foreach ($family in @($script:DefaultSession.Keys)) {
+        if ([object]::ReferenceEquals($script:DefaultSession[$family], $Session)) { $script:DefaultSession[$family] = $null }
+    }
+    if ($null -eq $script:DefaultSession.ApiKey -and $script:ApiKeyServers.Count -gt 0) {
+        $script:DefaultSession.ApiKey = $script:ApiKeyServers[$script:ApiKeyServers.Count - 1]
+    }
+    $key = Get-ApiKeysSessionKey $Session
+    $script:CatalogCache.Remove($key)
+    $script:KeyNameCache.Remove($key)
+}
+
+function Close-AllApiKeysSessions {
+    foreach ($s in @($script:Sessions)) { Close-ApiKeysSession $s }
+}
+
+function Resolve-ImmichSession {
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [object]$Session)
+    if ($null -eq $Session) { $Session = $script:DefaultSession.Immich }
+    if ($null -eq $Session) {
+        $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NoImmichSession' 'No Immich Session established, please call Connect-Immich' $null))
+    }
+    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
+    $Session
+}
+
+$script:JimNotConnectedMessage = 'You are not connected to JIM. Run Connect-JIM -Url <your JIM URL> -ApiKey <key> to authenticate, then try again.'
+
+function Resolve-JimConnection {
+    param([System.Management.Automation.PSCmdlet]$Cmdlet)
+    $s = $script:DefaultSession.JIM
+    if ($null -eq $s) {
+        $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NotConnected' $script:JimNotConnectedMessage $null 'ConnectionError'))
+    }
+    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
+    $s
+}
+
+function Resolve-ApiKeyServer {
+    # -Server values, or the default cross-server session. Returns one or more open sessions.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [object[]]$Server)
+    if (-not $Server) {
+        if ($null -eq $script:DefaultSession.ApiKey) {
+            $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NoApiKeyServer' 'Not connected to any server. Run Connect-ApiKeyServer -Uri <url> -ApiKey <key> first, or pass -Server.' $null 'ConnectionError'))
+        }
+        $Server = @($script:DefaultSession.ApiKey)
+    }
+    foreach ($s in $Server) {
+        $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
+        $s
+    }
+}
+
+function Get-ApiKeysCatalog {
+    # The server's permission list (Immich) or roles (JIM), cached per session.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [object]$Session, [switch]$NoCache)
+    $key = Get-ApiKeysSessionKey $Session
+    if (-not $NoCache -and $script:CatalogCache.ContainsKey($key)) { return $script:CatalogCache[$key] }
+    $json = Invoke-Native -Cmdlet $Cmdlet -Operation catalog -Session $Session -TargetObject (Get-ApiKeysSessionUri $Session) -MessagePrefix 'Failed to read the server catalog'
+    if ($null -eq $json) { return }
+    $catalog = ConvertFrom-ApiKeysCatalogJson -Json $json
+    $script:CatalogCache[$key] = $catalog
+    $catalog
+}
+
+function Get-ApiKeysKeyNameCache {
+    # Key ids and names for tab completion, cached per session for 60 seconds.
+    param([object]$Session)
+    if ($null -eq $Session -or -not $Session.Connected) { return @() }
+    $key = Get-ApiKeysSessionKey $Session
+    $entry = $script:KeyNameCache[$key]
+    if ($entry -and ([datetime]::UtcNow - $entry.Time).TotalSeconds -lt 60) { return $entry.Keys }
+    $er = $null
+    $json = Invoke-Native -Operation key_list -Session $Session -ErrorRecord ([ref]$er)
+    if ($null -eq $json) { return @() }
+    $keys = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey -Array
+    $script:KeyNameCache[$key] = @{ Time = [datetime]::UtcNow; Keys = $keys }
+    $keys
+}
+
+function Clear-ApiKeysKeyNameCache {
+    param([object]$Session)
+    if ($null -ne $Session) { $script:KeyNameCache.Remove((Get-ApiKeysSessionKey $Session)) }
+}

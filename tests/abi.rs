@@ -1,0 +1,323 @@
+//! The C ABI loaded by its C symbols (libloading), as a foreign caller sees it.
+
+mod common;
+
+use common::{repo_root, unique, Sandbox};
+use libloading::{Library, Symbol};
+use serde_json::{json, Value};
+use std::ffi::{c_char, CStr, CString};
+use std::ptr::{null, null_mut};
+
+type Status = i32;
+const OK: Status = 0;
+const INVALID_ARGUMENT: Status = 1;
+const NOT_FOUND: Status = 4;
+
+/// The library and the functions the tests call.
+struct Abi {
+    lib: Library,
+}
+
+type OpenFn = unsafe extern "C" fn(*const c_char, *mut u64, *mut *mut c_char) -> Status;
+type CloseFn = unsafe extern "C" fn(u64) -> Status;
+type ListFn =
+    unsafe extern "C" fn(u64, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
+type IdOutFn =
+    unsafe extern "C" fn(u64, *const c_char, *mut *mut c_char, *mut *mut c_char) -> Status;
+type UpdateFn = unsafe extern "C" fn(
+    u64,
+    *const c_char,
+    *const c_char,
+    *mut *mut c_char,
+    *mut *mut c_char,
+) -> Status;
+type DeleteFn = unsafe extern "C" fn(u64, *const c_char, *mut *mut c_char) -> Status;
+type OutFn = unsafe extern "C" fn(u64, *mut *mut c_char, *mut *mut c_char) -> Status;
+type FreeFn = unsafe extern "C" fn(*mut c_char);
+type VersionFn = unsafe extern "C" fn() -> *const c_char;
+
+/// The result of one call: status, output JSON, error JSON.
+struct Call {
+    status: Status,
+    out: Option<Value>,
+    err: Option<Value>,
+}
+
+impl Abi {
+    fn load() -> Abi {
+        let path = repo_root().join("target/release/libapikeys.so");
+        assert!(path.exists(), "build first: {}", path.display());
+        Abi {
+            lib: unsafe { Library::new(path).expect("library loads") },
+        }
+    }
+
+    fn sym<T>(&self, name: &str) -> Symbol<'_, T> {
+        unsafe {
+            self.lib
+                .get(name.as_bytes())
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+        }
+    }
+
+    fn take(&self, p: *mut c_char) -> Option<Value> {
+        if p.is_null() {
+            return None;
+        }
+        let v = serde_json::from_slice(unsafe { CStr::from_ptr(p) }.to_bytes()).expect("JSON out");
+        unsafe { self.sym::<FreeFn>("apikeys_string_free")(p) };
+        Some(v)
+    }
+
+    fn open(&self, config: &str) -> (Status, u64, Option<Value>) {
+        let c = CString::new(config).unwrap();
+        let (mut h, mut err) = (0u64, null_mut());
+        let st =
+            unsafe { self.sym::<OpenFn>("apikeys_session_open")(c.as_ptr(), &mut h, &mut err) };
+        (st, h, self.take(err))
+    }
+
+    fn close(&self, h: u64) -> Status {
+        unsafe { self.sym::<CloseFn>("apikeys_session_close")(h) }
+    }
+
+    fn with_id(&self, func: &str, h: u64, id: &str) -> Call {
+        let c = CString::new(id).unwrap();
+        let (mut out, mut err) = (null_mut(), null_mut());
+        let status = unsafe { self.sym::<IdOutFn>(func)(h, c.as_ptr(), &mut out, &mut err) };
+        Call {
+            status,
+            out: self.take(out),
+            err: self.take(err),
+        }
+    }
+
+    fn list(&self, h: u64, filter: Option<&str>) -> Call {
+        let c = filter.map(|f| CString::new(f).unwrap());
+        let (mut out, mut err) = (null_mut(), null_mut());
+        let status = unsafe {
+            self.sym::<ListFn>("apikeys_key_list")(
+                h,
+                c.as_ref().map_or(null(), |c| c.as_ptr()),
+                &mut out,
+                &mut err,
+            )
+        };
+        Call {
+            status,
+            out: self.take(out),
+            err: self.take(err),
+        }
+    }
+
+    fn update(&self, h: u64, id: &str, body: &str) -> Call {
+        let (id, body) = (CString::new(id).unwrap(), CString::new(body).unwrap());
+        let (mut out, mut err) = (null_mut(), null_mut());
+        let status = unsafe {
+            self.sym::<UpdateFn>("apikeys_key_update")(
+                h,
+                id.as_ptr(),
+                body.as_ptr(),
+                &mut out,
+                &mut err,
+            )
+        };
+        Call {
+            status,
+            out: self.take(out),
+            err: self.take(err),
+        }
+    }
+
+    fn delete(&self, h: u64, id: &str) -> Call {
+        let id = CString::new(id).unwrap();
+        let mut err = null_mut();
+        let status =
+            unsafe { self.sym::<DeleteFn>("apikeys_key_delete")(h, id.as_ptr(), &mut err) };
+        Call {
+            status,
+            out: None,
+            err: self.take(err),
+        }
+    }
+
+    fn out_only(&self, func: &str, h: u64) -> Call {
+        let (mut out, mut err) = (null_mut(), null_mut());
+        let status = unsafe { self.sym::<OutFn>(func)(h, &mut out, &mut err) };
+        Call {
+            status,
+            out: self.take(out),
+            err: self.take(err),
+        }
+    }
+}
+
+#[test]
+fn full_lifecycle_through_the_c_symbols() {
+    let sb = Sandbox::start(&["--kind", "all"]);
+    let abi = Abi::load();
+    let version = unsafe { CStr::from_ptr(abi.sym::<VersionFn>("apikeys_version")()) };
+    assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    for (kind, new_key) in [
+        (
+            "immich",
+            json!({"name": unique("abi"), "permissions": ["asset.read"]}),
+        ),
+        (
+            "jim",
+            json!({"name": unique("abi"), "roleIds": [3], "description": "from C"}),
+        ),
+    ] {
+        let (st, h, err) = abi.open(&sb.config(kind));
+        assert_eq!(st, OK, "{err:?}");
+        let created = abi.with_id("apikeys_key_create", h, &new_key.to_string());
+        assert_eq!(created.status, OK, "{:?}", created.err);
+        let created = created.out.unwrap();
+        assert!(!created["secret"].as_str().unwrap().is_empty());
+        let id = created["key"]["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["key"]["kind"], kind);
+
+        let got = abi.with_id("apikeys_key_get", h, &id);
+        assert_eq!(
+            (got.status, got.out.unwrap()["name"].clone()),
+            (OK, new_key["name"].clone())
+        );
+        let listed = abi.list(h, Some(&json!({"name": new_key["name"]}).to_string()));
+        assert_eq!(listed.out.unwrap().as_array().unwrap().len(), 1);
+        let updated = abi.update(h, &id, r#"{"name":"renamed by C"}"#);
+        assert_eq!(updated.out.unwrap()["name"], "renamed by C");
+        let rotated = abi.with_id("apikeys_key_rotate", h, &id);
+        assert_eq!(rotated.status, OK, "{:?}", rotated.err);
+        let rotated = rotated.out.unwrap();
+        assert_eq!(rotated["replacedId"], id.as_str());
+        let new_id = rotated["key"]["id"].as_str().unwrap().to_owned();
+        for f in ["apikeys_whoami", "apikeys_server_info", "apikeys_catalog"] {
+            let c = abi.out_only(f, h);
+            assert_eq!(c.status, OK, "{f}: {:?}", c.err);
+            assert_eq!(c.out.unwrap()["kind"], kind);
+        }
+        assert_eq!(abi.delete(h, &new_id).status, OK);
+        let gone = abi.with_id("apikeys_key_get", h, &new_id);
+        assert_eq!(gone.status, NOT_FOUND);
+        assert!(gone.out.is_none(), "no output on failure");
+        assert_eq!(gone.err.unwrap()["kind"], "not_found");
+        assert_eq!(abi.close(h), OK);
+    }
+}
+
+#[test]
+fn bad_arguments_are_answered_with_errors() {
+    let sb = Sandbox::start(&["--kind", "jim"]);
+    let abi = Abi::load();
+    // NULL config, NULL out pointers.
+    let mut err = null_mut();
+    let st = unsafe { abi.sym::<OpenFn>("apikeys_session_open")(null(), &mut 0, &mut err) };
+    assert_eq!(st, INVALID_ARGUMENT);
+    assert_eq!(abi.take(err).unwrap()["message"], "config_json: is NULL");
+    let cfg = CString::new(sb.config("jim")).unwrap();
+    assert_eq!(
+        unsafe { abi.sym::<OpenFn>("apikeys_session_open")(cfg.as_ptr(), null_mut(), null_mut()) },
+        INVALID_ARGUMENT
+    );
+
+    // Invalid UTF-8 and bad JSON.
+    let bad = [b'{', 0xff, 0xfe, b'}', 0];
+    let mut err = null_mut();
+    let st = unsafe {
+        abi.sym::<OpenFn>("apikeys_session_open")(bad.as_ptr() as *const c_char, &mut 0, &mut err)
+    };
+    assert_eq!(st, INVALID_ARGUMENT);
+    assert_eq!(
+        abi.take(err).unwrap()["message"],
+        "config_json: is not valid UTF-8"
+    );
+    let (st, _, err) = abi.open(r#"{"kind":"jim","baseUrl":"ftp://x","apiKey":"k"}"#);
+    assert_eq!(
+        (st, err.unwrap()["message"].as_str().unwrap()),
+        (
+            INVALID_ARGUMENT,
+            "baseUrl: must start with http:// or https://"
+        )
+    );
+    let (st, _, err) = abi.open(r#"{"kind":"jim","baseUrl":"http://x","apiKey":"k","colour":1}"#);
+    assert_eq!(st, INVALID_ARGUMENT);
+    assert!(err.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown field `colour`"));
+
+    // Unknown and closed handles.
+    let c = abi.list(424242, None);
+    assert_eq!(
+        (c.status, c.err.unwrap()["message"].as_str().unwrap()),
+        (
+            INVALID_ARGUMENT,
+            "session: handle 424242 is closed or unknown"
+        )
+    );
+    let (st, h, _) = abi.open(&sb.config("jim"));
+    assert_eq!(st, OK);
+    assert_eq!(abi.list(h, None).status, OK);
+    assert_eq!(abi.close(h), OK);
+    assert_eq!(abi.list(h, None).status, INVALID_ARGUMENT);
+    assert_eq!(
+        abi.close(h),
+        INVALID_ARGUMENT,
+        "double close is an error, not a crash"
+    );
+    assert_eq!(abi.close(0), INVALID_ARGUMENT);
+
+    // Bad filter and update JSON, and an over-long input.
+    let (_, h, _) = abi.open(&sb.config("jim"));
+    assert_eq!(abi.list(h, Some("[1,2")).status, INVALID_ARGUMENT);
+    let c = abi.update(
+        h,
+        "11111111-1111-4111-8111-111111111111",
+        r#"{"isEnabled":true}"#,
+    );
+    assert_eq!(c.status, INVALID_ARGUMENT);
+    let huge = "x".repeat((16 << 20) + 10);
+    let c = abi.with_id("apikeys_key_get", h, &huge);
+    assert_eq!(
+        (c.status, c.err.unwrap()["message"].as_str().unwrap()),
+        (INVALID_ARGUMENT, "id: is larger than 16 MiB")
+    );
+    unsafe { abi.sym::<FreeFn>("apikeys_string_free")(null_mut()) };
+    abi.close(h);
+}
+
+#[test]
+fn one_session_serves_eight_threads_at_once() {
+    let sb = Sandbox::start(&["--kind", "immich"]);
+    let abi = Abi::load();
+    let (st, h, _) = abi.open(&sb.config("immich"));
+    assert_eq!(st, OK);
+    let before = sb.key_count("immich");
+    let tag = unique("mt");
+    std::thread::scope(|scope| {
+        for t in 0..8 {
+            let (abi, tag) = (&abi, &tag);
+            scope.spawn(move || {
+                for i in 0..10 {
+                    let body = json!({"name": format!("{tag}-{t}-{i}"), "permissions": ["all"]})
+                        .to_string();
+                    let c = abi.with_id("apikeys_key_create", h, &body);
+                    assert_eq!(c.status, OK, "{:?}", c.err);
+                    let id = c.out.unwrap()["key"]["id"].as_str().unwrap().to_owned();
+                    assert_eq!(abi.with_id("apikeys_key_get", h, &id).status, OK);
+                    if i % 2 == 0 {
+                        assert_eq!(abi.delete(h, &id).status, OK);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(
+        sb.key_count("immich"),
+        before + 40,
+        "every result accounted for"
+    );
+    let listed = abi.list(h, Some(&json!({"name": format!("{tag}-*")}).to_string()));
+    assert_eq!(listed.out.unwrap().as_array().unwrap().len(), 40);
+    assert_eq!(abi.close(h), OK);
+}
