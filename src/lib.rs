@@ -9,6 +9,8 @@ pub mod config;
 pub mod error;
 pub mod ffi;
 pub mod field;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod json;
 pub mod model;

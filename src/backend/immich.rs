@@ -347,7 +347,7 @@ fn ok_json(r: Response, what: &str) -> Result<Value> {
 /// Maps an Immich error answer. Bodies: `{message, error, statusCode, correlationId}` up to
 /// 2.x, `{message}` or `{message: "Validation failed", errors}` in 3.x; `message` may be an
 /// array (class-validator). An unknown id is 400 `API Key not found`, not 404.
-fn immich_error(r: &Response, what: &str) -> Error {
+pub(crate) fn immich_error(r: &Response, what: &str) -> Error {
     let body: Option<Value> = serde_json::from_slice(&r.body).ok();
     let mut message = body.as_ref().and_then(|b| match b.get("message") {
         Some(Value::String(s)) => Some(s.clone()),
@@ -402,7 +402,7 @@ fn timestamp(v: &Value, name: &str) -> Field<Timestamp> {
 }
 
 /// An `APIKeyResponseDto` (`id, name, createdAt, updatedAt, permissions`).
-fn key_from_json(v: &Value) -> Result<ApiKey> {
+pub(crate) fn key_from_json(v: &Value) -> Result<ApiKey> {
     let mut key = ApiKey::new(
         ServerKind::Immich,
         required_str(v, "id", "read an Immich key")?,

@@ -352,7 +352,7 @@ fn ok_json(r: &Response, what: &str, by_id: bool) -> Result<Value> {
 /// Maps a JIM error answer: ApiErrorResponse `{code: "", message, validationErrors}`,
 /// the framework's validation problem `{title, errors: {field: [..]}}`, 401 `{error, message}`,
 /// 403 with an empty body, and the web UI's HTML page (HTTP 200) where no API route matched.
-fn jim_error(r: &Response, what: &str, by_id: bool) -> Error {
+pub(crate) fn jim_error(r: &Response, what: &str, by_id: bool) -> Error {
     if r.is_html() {
         // JIM's Blazor fallback answers unknown routes with its page and 200
         // (contracts-jim.md section 1): on a key route that means "no such key route".
@@ -434,7 +434,7 @@ fn role_from_json(v: &Value) -> Result<Role> {
 }
 
 /// An `ApiKeyDto` (contracts-jim.md section 1, JSON shapes).
-fn key_from_json(v: &Value) -> Result<ApiKey> {
+pub(crate) fn key_from_json(v: &Value) -> Result<ApiKey> {
     let mut key = ApiKey::new(
         ServerKind::Jim,
         required_str(v, "id", "read a JIM key")?,
