@@ -95,6 +95,7 @@ int main(int argc, char **argv) {
   if (st != APIKEYS_STATUS_OK) return print_error("delete", st, error);
   printf("delete: ok\n");
 
+  json = NULL; /* outputs are written only on success: it must stay NULL */
   st = apikeys_key_get(session, new_id, &json, &error);
   if (st != APIKEYS_STATUS_NOT_FOUND) {
     fprintf(stderr, "get after delete: expected NOT_FOUND, got %d\n", (int)st);
