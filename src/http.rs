@@ -278,7 +278,9 @@ fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut current: Option<&(dyn std::error::Error + 'static)> = e.source();
     while let Some(c) = current {
         let t = c.to_string();
-        if !parts.contains(&t) {
+        // hyper repeats its cause inside its own text ("tcp connect error: <cause>"):
+        // keep a part only when no earlier part already says it.
+        if !parts.iter().any(|p: &String| p.contains(&t)) {
             parts.push(t);
         }
         current = c.source();
