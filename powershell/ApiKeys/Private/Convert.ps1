@@ -16,7 +16,7 @@ function Get-ApiKeysJsonOptions {
         $o = [System.Text.Json.JsonSerializerOptions]::new()
         $o.IncludeFields = $true
         $o.PropertyNameCaseInsensitive = $true
-        $o.Converters.Add([Activator]::CreateInstance($script:Types.UtcDateTimeConverter))
+        $o.Converters.Add([Activator]::CreateInstance((Get-ApiKeysUtcDateTimeConverterType)))
         $script:JsonOptions = $o
     }
     $script:JsonOptions

@@ -196,6 +196,7 @@ function Invoke-Native {
     $reasonBytes = ConvertTo-NativeUtf8 $Reason
     $result = $null
     $errorJson = $null
+    $started = [System.Diagnostics.Stopwatch]::GetTimestamp()
     try {
         $status = switch ($Operation) {
             'session_open' { $native::apikeys_session_open($jsonBytes, [ref]$outHandle, [ref]$err) }
@@ -238,6 +239,8 @@ function Invoke-Native {
         # The config may hold a secret: zero our copies of the bytes.
         if ($null -ne $jsonBytes) { [Array]::Clear($jsonBytes, 0, $jsonBytes.Length) }
     }
+    # Diagnostics: the operation, status and time only (never inputs or outputs: they may hold secrets).
+    Write-Debug ("libapikeys {0}: status {1} in {2:n1} ms" -f $Operation, $status, (([System.Diagnostics.Stopwatch]::GetTimestamp() - $started) * 1000.0 / [System.Diagnostics.Stopwatch]::Frequency))
     if ($status -eq 0) { return $result }
 
     # Failure: status + error JSON -> ErrorRecord.

@@ -183,3 +183,26 @@ function Clear-ApiKeysKeyNameCache {
     param([object]$Session)
     if ($null -ne $Session) { $script:KeyNameCache.Remove((Get-ApiKeysSessionKey $Session)) }
 }
+
+function Resolve-ApiKeyTarget {
+    # Cross-server key commands: -InputObject keys or -Id (+ -Server) -> @{ Id; Server; Label }.
+    # The server of a key comes from the key itself, else -Server, else the default session.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [object[]]$InputObject,
+        [string[]]$Id,
+        [object]$Server
+    )
+    if ($InputObject) {
+        foreach ($k in $InputObject) {
+            $s = if ($k.Server) { $k.Server } else { @(Resolve-ApiKeyServer -Cmdlet $Cmdlet)[0] }
+            $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
+            @{ Id = $k.Id; Server = $s; Label = "$($k.Name) ($($k.Id)) on $($s.Uri)" }
+        }
+        return
+    }
+    $s = @(Resolve-ApiKeyServer -Cmdlet $Cmdlet -Server $(if ($Server) { @($Server) } else { $null }))[0]
+    foreach ($i in $Id) {
+        @{ Id = $i; Server = $s; Label = "$i on $($s.Uri)" }
+    }
+}

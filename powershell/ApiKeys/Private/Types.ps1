@@ -10,6 +10,7 @@
 # them back. Bump the version in the key whenever a type's shape changes.
 
 $script:TypeCacheKey = 'ApiKeys.PowerShell.Types.v1'
+$script:ConverterCacheKey = 'ApiKeys.PowerShell.UtcDateTimeConverter.v1'
 
 function New-ApiKeysDynamicClass {
     # Emits: public class <Name> : <Parent> { public <type> <field>; ...; ToString() => <field> }
@@ -108,7 +109,6 @@ function Initialize-ApiKeysTypes {
         $mb = $asm.DefineDynamicModule('ApiKeys.PowerShell.Types')
         $t = @{}
         $ndt = [Nullable[datetime]]
-        $t.UtcDateTimeConverter = New-ApiKeysUtcDateTimeConverter -ModuleBuilder $mb
 
         # Sessions. ImmichSession keeps PSImmich's property names (BaseUri ... SessionID).
         $t.ImmichSession = New-ApiKeysDynamicClass $mb 'ImmichSession' ([ordered]@{
@@ -215,6 +215,27 @@ function Initialize-ApiKeysTypes {
 
         $domain.SetData($script:TypeCacheKey, $t)
         $t
+    }
+    finally {
+        [System.Threading.Monitor]::Exit($domain)
+    }
+}
+
+function Get-ApiKeysUtcDateTimeConverterType {
+    # The JSON date converter is only needed when the first key is read: emitted then, not at
+    # import (emitting IL costs about 100 ms the first time).
+    $domain = [AppDomain]::CurrentDomain
+    [System.Threading.Monitor]::Enter($domain)
+    try {
+        $type = $domain.GetData($script:ConverterCacheKey)
+        if ($null -eq $type) {
+            $asm = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly(
+                [System.Reflection.AssemblyName]::new('ApiKeys.PowerShell.Converters'),
+                [System.Reflection.Emit.AssemblyBuilderAccess]::Run)
+            $type = New-ApiKeysUtcDateTimeConverter -ModuleBuilder $asm.DefineDynamicModule('ApiKeys.PowerShell.Converters')
+            $domain.SetData($script:ConverterCacheKey, $type)
+        }
+        $type
     }
     finally {
         [System.Threading.Monitor]::Exit($domain)

@@ -11,7 +11,8 @@ function Connect-Immich {
 
     The session becomes the default for the Immich commands (New-IMAPIKey, Get-IMAPIKey, ...).
     Use -PassThru to keep the session object and pass it to -Session when you work with several
-    Immich servers at once. Secrets are held by the native library, not by the session object.
+    Immich servers at once. Secrets are held by the native library, not by the session object:
+    with -Credential, the session's Credential property has the user name but no password.
 
     .PARAMETER BaseURL
     The server's base URL without the /api suffix, for example http://immich.local:2283.
@@ -87,7 +88,10 @@ function Connect-Immich {
     $session.Handle = $handle
     $session.Connected = $true
     $session.ConnectedAt = [datetime]::UtcNow
-    if ($authMethod -eq 'Credential') { $session.Credential = $Credential }
+    if ($authMethod -eq 'Credential') {
+        # PSImmich keeps the credential; we keep only the user name (the library holds the login).
+        $session.Credential = [pscredential]::new($Credential.UserName, [securestring]::new())
+    }
     Register-ApiKeysSession $session
 
     $er = $null

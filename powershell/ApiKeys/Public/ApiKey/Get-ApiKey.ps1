@@ -1,0 +1,122 @@
+function Get-ApiKey {
+    <#
+    .SYNOPSIS
+    Gets API keys from one or more servers.
+
+    .DESCRIPTION
+    Lists the keys of the default server, or of every server given with -Server, as
+    ApiKeys.ApiKey objects with the same properties for every kind of server (a property a
+    server does not have is empty). Filters run in the library: -Name (wildcards,
+    case-insensitive), -Expired (expiry in the past), -ExpiringWithin (expiry between now and
+    now + the time span). With -Id, gets the given keys.
+
+    Secrets are never returned: only New-ApiKey and Reset-ApiKey show a secret, once. When
+    several servers are queried, a server that fails is reported as a non-terminating error and
+    the others are still listed.
+
+    .PARAMETER Id
+    The ids of keys to get. Accepts pipeline input by property name.
+
+    .PARAMETER Name
+    Only keys whose name matches. Supports wildcards.
+
+    .PARAMETER Expired
+    Only keys whose expiry date has passed.
+
+    .PARAMETER ExpiringWithin
+    Only keys that expire between now and now + this time span, e.g. (New-TimeSpan -Days 30).
+
+    .PARAMETER Server
+    The sessions to query. Default: the default session.
+
+    .EXAMPLE
+    Get-ApiKey
+
+    Lists every key of the default server.
+
+    .EXAMPLE
+    Get-ApiKey -Name 'CI*' -Server (Get-ApiKeyServer)
+
+    Lists the keys whose names start with CI on every connected server.
+
+    .EXAMPLE
+    Get-ApiKey -ExpiringWithin (New-TimeSpan -Days 30) | Reset-ApiKey -Confirm:$false
+
+    Rotates every key that expires within 30 days.
+
+    .EXAMPLE
+    Import-Csv ./keys.csv | Get-ApiKey
+
+    Gets every key whose id is in the Id column of a CSV file from the default server.
+
+    .OUTPUTS
+    ApiKeys.ApiKey
+
+    .LINK
+    New-ApiKey
+
+    .LINK
+    Set-ApiKey
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Filter')]
+    [OutputType('ApiKeys.ApiKey')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'ById', ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]]$Id,
+
+        [Parameter(Position = 0, ParameterSetName = 'Filter')]
+        [SupportsWildcards()]
+        [string]$Name,
+
+        [Parameter(ParameterSetName = 'Filter')]
+        [switch]$Expired,
+
+        [Parameter(ParameterSetName = 'Filter')]
+        [timespan]$ExpiringWithin,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [ApiKeys.ApiKeyServer[]]$Server
+    )
+    begin {
+        $progress = New-ApiKeysProgress -Activity 'Getting API keys'
+    }
+    process {
+        $servers = @(Resolve-ApiKeyServer -Cmdlet $PSCmdlet -Server $Server)
+        $many = $servers.Count -gt 1
+        if ($PSCmdlet.ParameterSetName -eq 'Filter') {
+            $filter = [ordered]@{}
+            if ($Name) { $filter.name = $Name }
+            if ($Expired) { $filter.expired = $true }
+            if ($PSBoundParameters.ContainsKey('ExpiringWithin')) { $filter.expiringWithinSeconds = [long]$ExpiringWithin.TotalSeconds }
+            $filterJson = if ($filter.Count) { ConvertTo-ApiKeysJson $filter } else { $null }
+            foreach ($s in $servers) {
+                Step-ApiKeysProgress $progress $s.Uri
+                $er = $null
+                $json = if ($many) {
+                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $s -Json $filterJson -TargetObject $s.Uri -ErrorRecord ([ref]$er)
+                }
+                else {
+                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $s -Json $filterJson -TargetObject $s.Uri
+                }
+                if ($er) { $PSCmdlet.WriteError($er); continue }
+                if ($null -eq $json) { continue }
+                $keys = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey -Array
+                Set-ApiKeysKeyServer -Keys $keys -Server $s
+                $PSCmdlet.WriteObject($keys, $true)
+            }
+            return
+        }
+        foreach ($s in $servers) {
+            foreach ($keyId in $Id) {
+                Step-ApiKeysProgress $progress "$keyId on $($s.Uri)"
+                $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $s -Id $keyId -TargetObject $keyId
+                if ($null -eq $json) { continue }
+                $k = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey
+                Set-ApiKeysKeyServer -Keys @($k) -Server $s
+                $k
+            }
+        }
+    }
+    end { Complete-ApiKeysProgress $progress }
+}

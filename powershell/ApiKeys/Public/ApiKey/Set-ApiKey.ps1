@@ -1,0 +1,120 @@
+function Set-ApiKey {
+    <#
+    .SYNOPSIS
+    Changes API keys on any server: name, description, permissions, roles, expiry.
+
+    .DESCRIPTION
+    Updates keys in place. Only the properties you give change; the rest are kept (for JIM the
+    library reads the key and sends it back whole). -ExpiresAt $null removes the expiry. The
+    secret never changes here: use Reset-ApiKey for a new secret. Keys come from -Id (with
+    -Server, else the default session) or from the pipeline (Get-ApiKey output), each on its
+    own server. A key that fails is a non-terminating error; the others are still updated.
+
+    .PARAMETER Id
+    The ids of the keys to change. Accepts pipeline input by property name.
+
+    .PARAMETER Server
+    The session the ids belong to. Default: the default session.
+
+    .PARAMETER InputObject
+    Keys from Get-ApiKey.
+
+    .PARAMETER Name
+    The new name.
+
+    .PARAMETER Description
+    The new description (JIM).
+
+    .PARAMETER Permission
+    The new permission list (Immich); it replaces the old one.
+
+    .PARAMETER RoleId
+    The new role ids (JIM); they replace the old ones.
+
+    .PARAMETER ExpiresAt
+    The new expiry, or $null to remove it (JIM, TrueNAS 25.04+).
+
+    .PARAMETER PassThru
+    Returns the updated keys.
+
+    .PARAMETER WhatIf
+    Shows what would change without sending anything.
+
+    .PARAMETER Confirm
+    Asks before each change.
+
+    .EXAMPLE
+    Set-ApiKey -Id 'a1b2c3d4-e5f6-7890-abcd-ef1234567890' -Name 'CI v2' -PassThru
+
+    Renames a key and shows the result.
+
+    .EXAMPLE
+    Get-ApiKey -Name 'kiosk*' | Set-ApiKey -Permission 'asset.view'
+
+    Restricts every kiosk key to viewing assets.
+
+    .OUTPUTS
+    ApiKeys.ApiKey (with -PassThru)
+
+    .LINK
+    Get-ApiKey
+    #>
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'ByInputObject')]
+    [OutputType('ApiKeys.ApiKey')]
+    param(
+        [Parameter(Mandatory, Position = 0, ParameterSetName = 'ById', ValueFromPipelineByPropertyName)]
+        [ValidateNotNullOrEmpty()]
+        [string[]]$Id,
+
+        [Parameter(ParameterSetName = 'ById', ValueFromPipelineByPropertyName)]
+        [ApiKeys.ApiKeyServer]$Server,
+
+        [Parameter(Mandatory, ParameterSetName = 'ByInputObject', ValueFromPipeline)]
+        [ApiKeys.ApiKey[]]$InputObject,
+
+        [ValidateNotNullOrEmpty()]
+        [string]$Name,
+
+        [string]$Description,
+
+        [ValidateNotNullOrEmpty()]
+        [string[]]$Permission,
+
+        [int[]]$RoleId,
+
+        [Nullable[datetime]]$ExpiresAt,
+
+        [switch]$PassThru
+    )
+    begin {
+        $update = [ordered]@{}
+        if ($PSBoundParameters.ContainsKey('Name')) { $update.name = $Name }
+        if ($PSBoundParameters.ContainsKey('Description')) { $update.description = $Description }
+        if ($PSBoundParameters.ContainsKey('Permission')) { $update.permissions = [string[]]$Permission }
+        if ($PSBoundParameters.ContainsKey('RoleId')) { $update.roleIds = [int[]]@($RoleId) }
+        if ($PSBoundParameters.ContainsKey('ExpiresAt')) {
+            $update.expiresAt = if ($null -eq $ExpiresAt) { $null } else { ConvertTo-ApiKeysRfc3339 $ExpiresAt }
+        }
+        if ($update.Count -eq 0) {
+            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Nothing to change: give -Name, -Description, -Permission, -RoleId or -ExpiresAt.' -ErrorId 'NothingToUpdate' -Category InvalidArgument))
+        }
+        $json = ConvertTo-ApiKeysJson $update
+        $what = ($update.Keys -join ', ')
+        $progress = New-ApiKeysProgress -Activity 'Updating API keys'
+    }
+    process {
+        foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
+            Step-ApiKeysProgress $progress $t.Label
+            if (-not $PSCmdlet.ShouldProcess($t.Label, "Set API key $what")) { continue }
+            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $t.Server -Id $t.Id -Json $json -TargetObject $t.Id
+            if ($null -eq $out) { continue }
+            Clear-ApiKeysKeyNameCache $t.Server
+            if ($PassThru) {
+                $k = ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.ApiKey
+                Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
+                $k
+            }
+        }
+    }
+    end { Complete-ApiKeysProgress $progress }
+}

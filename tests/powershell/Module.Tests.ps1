@@ -1,0 +1,117 @@
+Set-StrictMode -Version Latest
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelper.psm1') -Force
+    Import-ApiKeysForTest
+    $manifestPath = Get-ApiKeysManifestPath
+    $sb = Start-TestSandbox -Kind all
+    $immichCred = [pscredential]::new($sb.Immich.email, (ConvertTo-SecureString $sb.Immich.password -AsPlainText -Force))
+    function Test-NativeHandle([object]$Native, [uint64]$Handle) {
+        # Calls apikeys_key_list on a raw handle: 0 = open session, 1 = closed/unknown handle.
+        $out = [IntPtr]::Zero; $err = [IntPtr]::Zero
+        $status = $Native::apikeys_key_list($Handle, $null, [ref]$out, [ref]$err)
+        $Native::apikeys_string_free($out)
+        $Native::apikeys_string_free($err)
+        $status
+    }
+}
+
+AfterAll {
+    Get-Module ApiKeys | Remove-Module -Force
+    Stop-TestSandbox $sb
+}
+
+Describe 'Module manifest and layout' {
+    It 'is a valid manifest: PowerShell 7.2+, Core, explicit exports, a format file' {
+        $m = Test-ModuleManifest -Path $manifestPath
+        $m.PowerShellVersion | Should -Be ([version]'7.2')
+        $m.CompatiblePSEditions | Should -Be @('Core')
+        $data = Import-PowerShellDataFile $manifestPath
+        $data.FunctionsToExport | Should -Not -Contain '*'
+        $data.FunctionsToExport.Count | Should -Be 27
+        $data.FormatsToProcess | Should -Be @('ApiKeys.Format.ps1xml')
+        @((Get-Command -Module ApiKeys).Name | Sort-Object) | Should -Be @($data.FunctionsToExport | Sort-Object)
+    }
+
+    It 'exports every documented command' {
+        $expected = 'Connect-ApiKeyServer', 'Disconnect-ApiKeyServer', 'Get-ApiKeyServer', 'New-ApiKey', 'Get-ApiKey', 'Set-ApiKey',
+        'Remove-ApiKey', 'Reset-ApiKey', 'Enable-ApiKey', 'Disable-ApiKey',
+        'Connect-Immich', 'Get-IMSession', 'Disconnect-Immich', 'New-IMAPIKey', 'Get-IMAPIKey', 'Rename-IMAPIKey', 'Remove-IMAPIKey', 'Set-IMAPIKey', 'Reset-IMAPIKey',
+        'Connect-JIM', 'Disconnect-JIM', 'Test-JIMConnection', 'Get-JIMRole', 'Get-JIMApiKey', 'New-JIMApiKey', 'Set-JIMApiKey', 'Remove-JIMApiKey'
+        foreach ($c in $expected) { Get-Command $c -Module ApiKeys | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'has a table view for every output type' {
+        $views = ([xml](Get-Content -Raw (Join-Path (Split-Path $manifestPath) 'ApiKeys.Format.ps1xml'))).Configuration.ViewDefinitions.View
+        foreach ($t in 'ImmichSession', 'ApiKeys.ApiKeyServer', 'PSImmich.ObjectType.IMAPIKey', 'JIM.ApiKeyDto', 'JIM.RoleDto', 'ApiKeys.ApiKey', 'ApiKeys.CreatedApiKey') {
+            ($views | Where-Object { $_.Name -eq $t -and $_.ViewSelectedBy.TypeName -eq $t -and $_.TableControl }) | Should -Not -BeNullOrEmpty -Because $t
+        }
+    }
+
+    It 'imports cold in a fresh pwsh in under 5 seconds (about 0.5 s on an idle machine)' {
+        $r = Invoke-ChildPwsh -NonInteractive -NoImport -Script @'
+$t = Measure-Command { Import-Module ($env:T_MANIFEST) }
+Write-Result @{ Ms = [int]$t.TotalMilliseconds; Count = @(Get-Command -Module ApiKeys).Count }
+'@ -Environment @{ T_MANIFEST = $manifestPath }
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Result.Count | Should -Be 27
+        Write-Host "      cold Import-Module: $($r.Result.Ms) ms"
+        $r.Result.Ms | Should -BeLessThan 5000 -Because "a cold import took $($r.Result.Ms) ms"
+    }
+}
+
+Describe 'Emitted types and re-import' {
+    It 'reuses the emitted types and P/Invoke class when the module is imported again' {
+        $t1 = 'ImmichSession' -as [type]
+        $k1 = 'JIM.ApiKeyDto' -as [type]
+        Import-ApiKeysForTest
+        ('ImmichSession' -as [type]) | Should -Be $t1
+        ('JIM.ApiKeyDto' -as [type]) | Should -Be $k1
+        $n1 = & (Get-Module ApiKeys) { Get-ApiKeysNative }
+        Import-ApiKeysForTest
+        $n2 = & (Get-Module ApiKeys) { Get-ApiKeysNative }
+        $n2 | Should -Be $n1
+        @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ApiKeys.PowerShell.Types' }).Count | Should -Be 1
+    }
+
+    It 'a session from before a re-import is closed and says so' {
+        $s = Connect-Immich -BaseURL $sb.Immich.baseUrl -AccessToken $sb.Immich.apiKey -PassThru
+        Import-ApiKeysForTest
+        $s.Connected | Should -BeFalse
+        { Get-IMAPIKey -Session $s } | Should -Throw -ErrorId 'SessionClosed,Get-IMAPIKey'
+    }
+}
+
+Describe 'Native sessions are freed' {
+    It 'Disconnect-Immich frees the native handle' {
+        Import-ApiKeysForTest
+        $native = & (Get-Module ApiKeys) { Get-ApiKeysNative }
+        $s = Connect-Immich -BaseURL $sb.Immich.baseUrl -AccessToken $sb.Immich.apiKey -PassThru
+        $h = $s.Handle
+        Test-NativeHandle $native $h | Should -Be 0
+        Disconnect-Immich -Session $s
+        Test-NativeHandle $native $h | Should -Be 1
+        $s.Handle | Should -Be 0
+    }
+
+    It 'Remove-Module closes every native session of every family (and logs out password sessions)' {
+        Import-ApiKeysForTest
+        $native = & (Get-Module ApiKeys) { Get-ApiKeysNative }
+        $im1 = Connect-Immich -BaseURL $sb.Immich.baseUrl -AccessToken $sb.Immich.apiKey -PassThru
+        $im2 = Connect-Immich -BaseURL $sb.Immich.baseUrl -Credential $immichCred -PassThru
+        Connect-JIM -Url $sb.Jim.baseUrl -ApiKey $sb.Jim.apiKey | Out-Null
+        $x1 = Connect-ApiKeyServer -Uri $sb.Immich.baseUrl -ApiKey $sb.Immich.apiKey -PassThru
+        $x2 = Connect-ApiKeyServer -Uri $sb.Jim.baseUrl -ApiKey $sb.Jim.apiKey -PassThru
+        $handles = @(& (Get-Module ApiKeys) { $script:Sessions | ForEach-Object Handle })
+        $handles.Count | Should -Be 5
+        foreach ($h in $handles) { Test-NativeHandle $native $h | Should -Be 0 }
+        Clear-SandboxRequest $sb.Immich.baseUrl
+
+        Remove-Module ApiKeys
+
+        foreach ($h in $handles) { Test-NativeHandle $native $h | Should -Be 1 -Because "handle $h was freed" }
+        (Get-SandboxRequest $sb.Immich.baseUrl | Where-Object { $_.method -eq 'POST' -and $_.path -eq '/api/auth/logout' }).Count | Should -Be 1
+        foreach ($s in $im1, $im2, $x1, $x2) { $s.Connected | Should -BeFalse; $s.Handle | Should -Be 0 }
+        Import-ApiKeysForTest
+    }
+}
