@@ -24,8 +24,28 @@ pub fn one_input(data: &[u8]) {
             }
         }
         2 => {
-            let _ = crate::json::parse::<NewKey>("new_key_json", payload);
-            let _ = crate::json::parse::<KeyUpdate>("update_json", payload);
+            // Request building: the bodies each backend would send for this input, for a few
+            // server versions, and JIM's merge of an update into a current key.
+            if let Ok(new) = crate::json::parse::<NewKey>("new_key_json", payload) {
+                for version in [(1, 106, 0), (1, 135, 0), (2, 7, 5), (3, 1, 0)] {
+                    let _ = immich::create_body(&new, version);
+                }
+                let _ = jim::create_body(&new);
+            }
+            if let Ok(update) = crate::json::parse::<KeyUpdate>("update_json", payload) {
+                for version in [(1, 134, 0), (2, 7, 5), (3, 1, 0)] {
+                    let _ = immich::update_body(&update, version);
+                }
+                if jim::check_update(&update).is_ok() {
+                    let current = serde_json::json!({"name": "k", "description": null,
+                        "roles": [{"id": 1}], "expiresAt": "2027-01-01T00:00:00+00:00", "isEnabled": true});
+                    let body = jim::put_body(&current, &update);
+                    assert!(
+                        body.contains_key("isEnabled") && body.contains_key("roleIds"),
+                        "full PUT"
+                    );
+                }
+            }
             let _ = crate::json::parse::<KeyFilter>("filter_json", payload);
         }
         3 => {
@@ -56,7 +76,9 @@ fn response(payload: &[u8]) {
     if payload.len() < 2 {
         return;
     }
-    let statuses = [200u16, 201, 204, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503];
+    let statuses = [
+        200u16, 201, 204, 400, 401, 403, 404, 409, 422, 429, 500, 502, 503,
+    ];
     let status = statuses[payload[0] as usize % statuses.len()];
     let content_type = match payload[1] % 3 {
         0 => Some("application/json; charset=utf-8".to_owned()),

@@ -14,6 +14,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// `0000-01-01T00:00:00.000Z`, the earliest instant RFC 3339 can write.
+    pub const MIN: Timestamp = Timestamp(-62_167_219_200_000);
+    /// `9999-12-31T23:59:59.999Z`, the latest instant RFC 3339 can write.
+    pub const MAX: Timestamp = Timestamp(253_402_300_799_999);
+
     pub fn now() -> Self {
         let d = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -77,7 +82,11 @@ impl Timestamp {
             None => 0,
             Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
             Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
-                let m = num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?;
+                let (oh, om) = (num(i + 1..i + 3)?, num(i + 4..i + 6)?);
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                let m = oh * 60 + om;
                 if sign == b'-' {
                     -m
                 } else {
@@ -86,9 +95,18 @@ impl Timestamp {
             }
             _ => return None,
         };
+        // Reject impossible dates (2026-02-31) rather than roll them into the next month:
+        // an expiry must mean the day the user wrote.
+        if day > days_in_month(year, month) {
+            return None;
+        }
         let days = days_from_civil(year, month, day);
         let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-        Some(Timestamp(secs * 1000 + millis))
+        let t = Timestamp(secs * 1000 + millis);
+        // An offset can move the instant out of the years RFC 3339 can write (0000-9999):
+        // `0000-01-01T00:00:00+01:00` is in year -1 and would be sent on as `-001-...`
+        // (fuzz/regressions/timestamp-offset-before-year-0).
+        (Timestamp::MIN..=Timestamp::MAX).contains(&t).then_some(t)
     }
 }
 
@@ -120,6 +138,15 @@ impl<'de> Deserialize<'de> for Timestamp {
         Timestamp::parse(&text).ok_or_else(|| {
             serde::de::Error::custom(format!("'{text}' is not an RFC 3339 date-time"))
         })
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -176,12 +203,33 @@ mod tests {
             "2026-11-25",
             "2026-11-25T09:13:52+0100",
             "x026-11-25T09:13:52Z",
+            "2026-11-25T09:13:52+24:00",
+            "2026-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-11-25T09:13:52+01:60",
+            "0000-01-01T00:00:00+00:01",
+            "9999-12-31T23:59:59-00:01",
+            "9999-12-31T23:59:60Z",
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
         assert_eq!(
             Timestamp::parse("1970-01-01T00:00:01Z").unwrap().millis(),
             1000
+        );
+        assert_eq!(
+            Timestamp::MIN.to_string(),
+            "0000-01-01T00:00:00.000Z",
+            "MIN is the first instant of year 0"
+        );
+        assert_eq!(Timestamp::MAX.to_string(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(
+            Timestamp::parse("0000-01-01T00:00:00Z"),
+            Some(Timestamp::MIN)
+        );
+        assert_eq!(
+            Timestamp::parse("9999-12-31T23:59:59.999999Z"),
+            Some(Timestamp::MAX)
         );
     }
 }

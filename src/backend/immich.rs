@@ -61,7 +61,7 @@ impl Immich {
 
     /// The server version, asked once per session (`/api/server/version`, or
     /// `/api/server-info/version` before 1.107).
-    fn version(&self) -> Result<(u64, u64, u64)> {
+    fn version(&self) -> Result<Version> {
         self.version
             .get_or_try_init(|| {
                 let mut r = self.call(
@@ -120,35 +120,6 @@ impl Immich {
         let r = self.call(method, path, body, what)?;
         ok_json(r, what)
     }
-
-    /// Refuses permissions this server's version does not know, before sending.
-    fn check_permissions(&self, permissions: &[String]) -> Result<()> {
-        if permissions.is_empty() {
-            return Err(Error::invalid(
-                "permissions",
-                "must hold at least one permission",
-            ));
-        }
-        let (major, minor, patch) = self.version()?;
-        let known = immich_permissions::for_version(major, minor);
-        if known.is_empty() {
-            return Err(Error::unsupported(format!(
-                "permissions: Immich {major}.{minor}.{patch} keys have no permissions (added in 1.113)"
-            )));
-        }
-        for p in permissions {
-            if !known.contains(&p.as_str()) {
-                return Err(Error::invalid(
-                    "permissions",
-                    format!(
-                        "'{}' is not a permission of Immich {major}.{minor}.{patch}",
-                        super::printable(p)
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
 }
 
 impl Backend for Immich {
@@ -170,19 +141,7 @@ impl Backend for Immich {
     }
 
     fn create(&self, new: &NewKey) -> Result<CreatedKey> {
-        require_name("name", &new.name)?;
-        refuse_field(new.description.is_some(), "description", "Immich")?;
-        refuse_field(new.role_ids.is_some(), "roleIds", "Immich")?;
-        refuse_field(new.expires_at.is_some(), "expiresAt", "Immich")?;
-        refuse_field(new.allowlist.is_some(), "allowlist", "Immich")?;
-        refuse_field(new.username.is_some(), "username", "Immich")?;
-        // PSImmich's documented default is `all` (seed 000); the server has none.
-        let permissions = new
-            .permissions
-            .clone()
-            .unwrap_or_else(|| vec!["all".to_owned()]);
-        self.check_permissions(&permissions)?;
-        let body = json!({ "name": new.name, "permissions": permissions });
+        let body = create_body(new, self.version()?)?;
         let what = format!("create key '{}'", super::printable(&new.name));
         let r = self.call(Method::POST, KEYS, Some(&body), &what)?;
         let answer = ok_json(r, &what)?;
@@ -201,50 +160,19 @@ impl Backend for Immich {
 
     fn update(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey> {
         require_guid(id)?;
-        refuse_field(!update.description.is_absent(), "description", "Immich")?;
-        refuse_field(update.role_ids.is_some(), "roleIds", "Immich")?;
-        refuse_field(!update.expires_at.is_absent(), "expiresAt", "Immich")?;
-        refuse_field(update.allowlist.is_some(), "allowlist", "Immich")?;
-        if update.enabled.is_some() {
-            return Err(Error::unsupported(
-                "enabled: Immich keys cannot be enabled or disabled; remove the key instead",
-            ));
-        }
-        if update.name.is_none() && update.permissions.is_none() {
-            return Err(Error::invalid(
-                "update",
-                "give a name and/or permissions to change",
-            ));
-        }
-        let mut body = serde_json::Map::new();
-        if let Some(name) = &update.name {
-            require_name("name", name)?;
-            body.insert("name".into(), json!(name));
-        }
-        let (major, minor, _) = self.version()?;
-        if let Some(p) = &update.permissions {
-            if (major, minor) < (1, 135) {
-                return Err(Error::unsupported(format!(
-                    "permissions: changing a key's permissions needs Immich 1.135 or later (this server is {})",
-                    self.version_text()?
-                )));
-            }
-            self.check_permissions(p)?;
-            body.insert("permissions".into(), json!(p));
-        } else if (major, minor) < (1, 135) {
-            // Before 1.135 the name was the only, required, field (contracts-immich.md).
-        }
+        let version = self.version()?;
+        let body = update_body(update, version)?;
+        let major = version.0;
         // 3.x deprecates PUT in favour of an (unlisted) PATCH with the same body.
         let method = if major >= 3 {
             Method::PATCH
         } else {
             Method::PUT
         };
-        let value = Value::Object(body);
         key_from_json(&self.request(
             method,
             &format!("{KEYS}/{id}"),
-            Some(&value),
+            Some(&body),
             &format!("update key {id}"),
         )?)
     }
@@ -333,6 +261,98 @@ impl Backend for Immich {
         }
         self.http.clear_auth();
     }
+}
+
+/// A server version as `(major, minor, patch)`.
+pub(crate) type Version = (u64, u64, u64);
+
+/// Refuses permissions the server's version does not know, before sending.
+pub(crate) fn check_permissions(permissions: &[String], version: Version) -> Result<()> {
+    let (major, minor, patch) = version;
+    if permissions.is_empty() {
+        return Err(Error::invalid(
+            "permissions",
+            "must hold at least one permission",
+        ));
+    }
+    let known = immich_permissions::for_version(major, minor);
+    if known.is_empty() {
+        return Err(Error::unsupported(format!(
+            "permissions: Immich {major}.{minor}.{patch} keys have no permissions (added in 1.113)"
+        )));
+    }
+    for p in permissions {
+        if !known.contains(&p.as_str()) {
+            return Err(Error::invalid(
+                "permissions",
+                format!(
+                    "'{}' is not a permission of Immich {major}.{minor}.{patch}",
+                    super::printable(p)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The POST body for a new key, after checking every field (nothing is sent on a bad one).
+pub(crate) fn create_body(new: &NewKey, version: Version) -> Result<Value> {
+    require_name("name", &new.name)?;
+    refuse_field(new.description.is_some(), "description", "Immich")?;
+    refuse_field(new.role_ids.is_some(), "roleIds", "Immich")?;
+    refuse_field(new.expires_at.is_some(), "expiresAt", "Immich")?;
+    refuse_field(new.allowlist.is_some(), "allowlist", "Immich")?;
+    refuse_field(new.username.is_some(), "username", "Immich")?;
+    refuse_field(new.change_reason.is_some(), "changeReason", "Immich")?;
+    if (version.0, version.1) < (1, 113) && new.permissions.is_none() {
+        // Keys had no permissions before 1.113: the create DTO was just the name.
+        return Ok(json!({ "name": new.name }));
+    }
+    // PSImmich's documented default is `all` (seed 000); the server has none and requires
+    // the field from 1.113 (contracts-immich.md, "Permission enum").
+    let permissions = new
+        .permissions
+        .clone()
+        .unwrap_or_else(|| vec!["all".to_owned()]);
+    check_permissions(&permissions, version)?;
+    Ok(json!({ "name": new.name, "permissions": permissions }))
+}
+
+/// The PUT/PATCH body of an update: only the fields given (Immich keeps the rest).
+pub(crate) fn update_body(update: &KeyUpdate, version: Version) -> Result<Value> {
+    refuse_field(!update.description.is_absent(), "description", "Immich")?;
+    refuse_field(update.role_ids.is_some(), "roleIds", "Immich")?;
+    refuse_field(!update.expires_at.is_absent(), "expiresAt", "Immich")?;
+    refuse_field(update.allowlist.is_some(), "allowlist", "Immich")?;
+    refuse_field(update.change_reason.is_some(), "changeReason", "Immich")?;
+    if update.enabled.is_some() {
+        return Err(Error::unsupported(
+            "enabled: Immich keys cannot be enabled or disabled; remove the key instead",
+        ));
+    }
+    if update.name.is_none() && update.permissions.is_none() {
+        return Err(Error::invalid(
+            "update",
+            "give a name and/or permissions to change",
+        ));
+    }
+    let mut body = serde_json::Map::new();
+    if let Some(name) = &update.name {
+        require_name("name", name)?;
+        body.insert("name".into(), json!(name));
+    }
+    if let Some(p) = &update.permissions {
+        let (major, minor, patch) = version;
+        if (major, minor) < (1, 135) {
+            // Before 1.135 the name was the only, required, field (contracts-immich.md).
+            return Err(Error::unsupported(format!(
+                "permissions: changing a key's permissions needs Immich 1.135 or later (this server is {major}.{minor}.{patch})"
+            )));
+        }
+        check_permissions(p, version)?;
+        body.insert("permissions".into(), json!(p));
+    }
+    Ok(Value::Object(body))
 }
 
 /// The success body as JSON, or the error the answer means.

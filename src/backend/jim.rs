@@ -83,27 +83,9 @@ impl Backend for Jim {
     }
 
     fn create(&self, new: &NewKey) -> Result<CreatedKey> {
-        require_name("name", &new.name)?;
-        refuse_field(new.permissions.is_some(), "permissions", "JIM")?;
-        refuse_field(new.allowlist.is_some(), "allowlist", "JIM")?;
-        refuse_field(new.username.is_some(), "username", "JIM")?;
-        let role_ids = new.role_ids.clone().unwrap_or_default();
-        check_role_ids(&role_ids)?;
-        check_change_reason(new.change_reason.as_deref())?;
-        let mut body = Map::new();
-        body.insert("name".into(), json!(new.name));
-        body.insert("roleIds".into(), json!(role_ids));
-        if let Some(d) = new.description.as_deref().filter(|d| !d.is_empty()) {
-            body.insert("description".into(), json!(d));
-        }
-        if let Some(t) = new.expires_at {
-            body.insert("expiresAt".into(), json!(t.to_string()));
-        }
-        if let Some(reason) = &new.change_reason {
-            body.insert("changeReason".into(), json!(reason));
-        }
+        let body = create_body(new)?;
         let what = format!("create key '{}'", super::printable(&new.name));
-        let r = self.send(Method::POST, KEYS, Some(&Value::Object(body)))?;
+        let r = self.send(Method::POST, KEYS, Some(&body))?;
         let answer = ok_json(&r, &what, false)?;
         let secret = Secret::new(required_str(&answer, "key", &what)?);
         Ok(CreatedKey {
@@ -119,71 +101,13 @@ impl Backend for Jim {
     /// sections 1 and 5).
     fn update(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey> {
         require_guid(id)?;
-        refuse_field(update.permissions.is_some(), "permissions", "JIM")?;
-        refuse_field(update.allowlist.is_some(), "allowlist", "JIM")?;
-        if let Some(name) = &update.name {
-            require_name("name", name)?;
-        }
-        if let Some(ids) = &update.role_ids {
-            check_role_ids(ids)?;
-        }
-        check_change_reason(update.change_reason.as_deref())?;
-        if update.is_empty() {
-            return Err(Error::invalid(
-                "update",
-                "give at least one field to change",
-            ));
-        }
+        check_update(update)?;
         let current = self.get_raw(id)?;
-        let keep = |name: &str| current.get(name).cloned().unwrap_or(Value::Null);
-        let mut body = Map::new();
-        body.insert(
-            "name".into(),
-            update
-                .name
-                .as_ref()
-                .map_or_else(|| keep("name"), |n| json!(n)),
-        );
-        body.insert(
-            "description".into(),
-            match &update.description {
-                Field::Absent => keep("description"),
-                Field::Null => Value::Null,
-                Field::Present(d) => json!(d),
-            },
-        );
-        let role_ids: Vec<i64> = match &update.role_ids {
-            Some(ids) => ids.clone(),
-            None => match current.get("roles") {
-                Some(Value::Array(roles)) => {
-                    roles.iter().filter_map(|r| r.get("id")?.as_i64()).collect()
-                }
-                _ => Vec::new(),
-            },
-        };
-        body.insert("roleIds".into(), json!(role_ids));
-        body.insert(
-            "expiresAt".into(),
-            match &update.expires_at {
-                // The server's own text, so an untouched expiry keeps its full precision.
-                Field::Absent => keep("expiresAt"),
-                Field::Null => Value::Null,
-                Field::Present(t) => json!(t.to_string()),
-            },
-        );
-        body.insert(
-            "isEnabled".into(),
-            update
-                .enabled
-                .map_or_else(|| keep("isEnabled"), |e| json!(e)),
-        );
-        if let Some(reason) = &update.change_reason {
-            body.insert("changeReason".into(), json!(reason));
-        }
+        let body = Value::Object(put_body(&current, update));
         key_from_json(&self.request(
             Method::PUT,
             &format!("{KEYS}/{id}"),
-            Some(&Value::Object(body)),
+            Some(&body),
             &format!("update key {id}"),
             true,
         )?)
@@ -298,6 +222,102 @@ impl Backend for Jim {
             roles: Some(roles),
         })
     }
+}
+
+/// The POST body for a new key, after checking every field (nothing is sent on a bad one).
+pub(crate) fn create_body(new: &NewKey) -> Result<Value> {
+    require_name("name", &new.name)?;
+    refuse_field(new.permissions.is_some(), "permissions", "JIM")?;
+    refuse_field(new.allowlist.is_some(), "allowlist", "JIM")?;
+    refuse_field(new.username.is_some(), "username", "JIM")?;
+    let role_ids = new.role_ids.clone().unwrap_or_default();
+    check_role_ids(&role_ids)?;
+    check_change_reason(new.change_reason.as_deref())?;
+    let mut body = Map::new();
+    body.insert("name".into(), json!(new.name));
+    body.insert("roleIds".into(), json!(role_ids));
+    // JIM's module sends a description only when it is not empty (contracts-jim.md 5).
+    if let Some(d) = new.description.as_deref().filter(|d| !d.is_empty()) {
+        body.insert("description".into(), json!(d));
+    }
+    if let Some(t) = new.expires_at {
+        body.insert("expiresAt".into(), json!(t.to_string()));
+    }
+    if let Some(reason) = &new.change_reason {
+        body.insert("changeReason".into(), json!(reason));
+    }
+    Ok(Value::Object(body))
+}
+
+/// Checks an update before anything is sent.
+pub(crate) fn check_update(update: &KeyUpdate) -> Result<()> {
+    refuse_field(update.permissions.is_some(), "permissions", "JIM")?;
+    refuse_field(update.allowlist.is_some(), "allowlist", "JIM")?;
+    if let Some(name) = &update.name {
+        require_name("name", name)?;
+    }
+    if let Some(ids) = &update.role_ids {
+        check_role_ids(ids)?;
+    }
+    check_change_reason(update.change_reason.as_deref())?;
+    if update.is_empty() {
+        return Err(Error::invalid(
+            "update",
+            "give at least one field to change",
+        ));
+    }
+    Ok(())
+}
+
+/// The full PUT body: the current key (as the server sent it) merged with the update.
+/// JIM's PUT replaces everything, so every field is always sent (contracts-jim.md 1 and 5).
+pub(crate) fn put_body(current: &Value, update: &KeyUpdate) -> Map<String, Value> {
+    let keep = |name: &str| current.get(name).cloned().unwrap_or(Value::Null);
+    let mut body = Map::new();
+    body.insert(
+        "name".into(),
+        update
+            .name
+            .as_ref()
+            .map_or_else(|| keep("name"), |n| json!(n)),
+    );
+    body.insert(
+        "description".into(),
+        match &update.description {
+            Field::Absent => keep("description"),
+            Field::Null => Value::Null,
+            Field::Present(d) => json!(d),
+        },
+    );
+    let role_ids: Vec<i64> = match &update.role_ids {
+        Some(ids) => ids.clone(),
+        None => match current.get("roles") {
+            Some(Value::Array(roles)) => {
+                roles.iter().filter_map(|r| r.get("id")?.as_i64()).collect()
+            }
+            _ => Vec::new(),
+        },
+    };
+    body.insert("roleIds".into(), json!(role_ids));
+    body.insert(
+        "expiresAt".into(),
+        match &update.expires_at {
+            // The server's own text, so an untouched expiry keeps its full precision.
+            Field::Absent => keep("expiresAt"),
+            Field::Null => Value::Null,
+            Field::Present(t) => json!(t.to_string()),
+        },
+    );
+    body.insert(
+        "isEnabled".into(),
+        update
+            .enabled
+            .map_or_else(|| keep("isEnabled"), |e| json!(e)),
+    );
+    if let Some(reason) = &update.change_reason {
+        body.insert("changeReason".into(), json!(reason));
+    }
+    body
 }
 
 fn check_role_ids(ids: &[i64]) -> Result<()> {
