@@ -26,8 +26,8 @@ fn lifecycle_create_get_list_update_delete() {
         })
         .unwrap();
     assert!(
-        created.secret.expose().len() >= 40,
-        "Immich secrets are ~43 chars"
+        created.secret.expose().len() >= 30,
+        "Immich secrets are 43 base64 characters less the dropped + and /"
     );
     assert_eq!(
         created.key.permissions.as_option().unwrap(),
