@@ -4,6 +4,7 @@
 using Sandbox.Common;
 using Sandbox.Immich;
 using Sandbox.Jim;
+using Sandbox.TrueNas;
 
 SandboxOptions options;
 try
@@ -20,14 +21,20 @@ catch (ArgumentException e)
 using var shutdown = new ShutdownSignal(watchStdin: !options.IgnoreStdin);
 using var tls = options.Https ? TlsMaterial.Create() : null;
 
-var kinds = new List<SandboxKind>();
-if (options.Runs("immich")) kinds.Add(new ImmichServer(options));
-if (options.Runs("jim")) kinds.Add(new JimServer(options));
+// Each kind seeds its keys in its constructor: build them side by side (--seed-keys 100000).
+var building = new List<Task<SandboxKind>>();
+if (options.Runs("immich")) building.Add(Task.Run(SandboxKind () => new ImmichServer(options)));
+if (options.Runs("jim")) building.Add(Task.Run(SandboxKind () => new JimServer(options)));
+// TrueNAS (issue 10): its own flags are parsed by SandboxOptions.
+if (options.Runs("truenas"))
+    building.Add(Task.Run(SandboxKind () => new TrueNasServer(new TrueNasSettings(options.TrueNasVersion,
+        options.TreatAsRemote, options.TrueNasKey, options.SeedKeys, options.LatencyMs))));
+var kinds = await Task.WhenAll(building);
 
 var hosts = new List<KindHost>();
 try
 {
-    for (var i = 0; i < kinds.Count; i++)
+    for (var i = 0; i < kinds.Length; i++)
     {
         // --port N gives the kinds N, N+1, ... in start-up line order; 0 lets the OS choose each.
         var port = options.Port == 0 ? 0 : options.Port + i;

@@ -52,6 +52,7 @@ public sealed class KindHost : IAsyncDisposable
         var faults = new FaultInjector(options.LatencyMs);
         var log = new RequestLog();
         app.UseMiddleware<RequestLogMiddleware>(log);
+        kind.Attach(faults, log); // TrueNAS: WebSocket calls go into the same request log
         kind.UseKindMiddleware(app);
         app.UseMiddleware<FaultMiddleware>(faults, (IFaultResponder)kind);
         app.UseRouting();

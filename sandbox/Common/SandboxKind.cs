@@ -15,6 +15,11 @@ public abstract class SandboxKind : IFaultResponder
     /// <summary>Keys stored now (<c>GET /_sandbox/state</c>).</summary>
     public abstract int KeyCount { get; }
 
+    /// <summary>TrueNAS: receives the port's fault injector and request log (it logs WebSocket calls itself).</summary>
+    public virtual void Attach(FaultInjector faults, RequestLog log)
+    {
+    }
+
     /// <summary>Middleware that must also shape injected faults (e.g. response headers every answer has).</summary>
     public virtual void UseKindMiddleware(WebApplication app)
     {

@@ -17,6 +17,9 @@ public sealed partial class SandboxOptions
     public string? ImmichKey { get; private set; }
     public string? JimKey { get; private set; }
     public int LatencyMs { get; private set; }
+    public string TrueNasVersion { get; private set; } = "25.10";
+    public string? TrueNasKey { get; private set; }
+    public bool TreatAsRemote { get; private set; }
 
     /// <summary>Keep running when stdin is at EOF (for starting it by hand in the background).</summary>
     public bool IgnoreStdin { get; private set; }
@@ -24,7 +27,8 @@ public sealed partial class SandboxOptions
     public bool Runs(string kind) => Kind == "all" || Kind == kind;
 
     public const string Usage =
-        "usage: dotnet Sandbox.dll [--kind immich|jim|all] [--port N] [--immich-version 1.x|2.x|3.x]\n" +
+        "usage: dotnet Sandbox.dll [--kind immich|jim|truenas|all] [--port N] [--immich-version 1.x|2.x|3.x]\n" +
+        "       [--truenas-version 13.3|24.10|25.04|25.10|26] [--treat-as-remote] [--truenas-key VALUE]\n" +
         "       [--https] [--seed-keys N] [--immich-key VALUE] [--jim-key VALUE] [--latency-ms N]\n" +
         "       [--ignore-stdin]\n" +
         "Prints one JSON start-up line on stdout, then serves on 127.0.0.1 until stdin closes or SIGTERM.";
@@ -52,10 +56,8 @@ public sealed partial class SandboxOptions
             {
                 case "--kind":
                     o.Kind = Value();
-                    if (o.Kind is "truenas")
-                        throw new ArgumentException("--kind truenas: the TrueNAS stand-in is not part of this sandbox build");
-                    if (o.Kind is not ("immich" or "jim" or "all"))
-                        throw new ArgumentException($"--kind: expected immich, jim or all, got '{o.Kind}'");
+                    if (o.Kind is not ("immich" or "jim" or "truenas" or "all"))
+                        throw new ArgumentException($"--kind: expected immich, jim, truenas or all, got '{o.Kind}'");
                     break;
                 case "--port": o.Port = Number(0, 65534); break;
                 case "--immich-version":
@@ -77,10 +79,19 @@ public sealed partial class SandboxOptions
                     break;
                 case "--latency-ms": o.LatencyMs = Number(0, 600_000); break;
                 case "--ignore-stdin": o.IgnoreStdin = true; break;
-                case "--truenas-version" or "--truenas-key":
-                    throw new ArgumentException($"{name}: the TrueNAS stand-in is not part of this sandbox build");
-                case "--treat-as-remote":
-                    throw new ArgumentException($"{name}: the TrueNAS stand-in is not part of this sandbox build");
+                // TrueNAS (docs/interfaces.md section 3).
+                case "--truenas-version":
+                    o.TrueNasVersion = Value();
+                    if (o.TrueNasVersion is not ("13.3" or "24.10" or "25.04" or "25.10" or "26"))
+                        throw new ArgumentException($"--truenas-version: expected 13.3, 24.10, 25.04, 25.10 or 26, got '{o.TrueNasVersion}'");
+                    break;
+                case "--truenas-key":
+                    o.TrueNasKey = Value();
+                    // contracts-truenas.md section 7: <decimal id>-<64 [A-Za-z0-9]>.
+                    if (!TrueNasKeyFormat().IsMatch(o.TrueNasKey))
+                        throw new ArgumentException("--truenas-key must be <id>-<64 letters or digits>");
+                    break;
+                case "--treat-as-remote": o.TreatAsRemote = true; break;
                 default:
                     throw new ArgumentException($"unknown option '{name}'");
             }
@@ -90,4 +101,7 @@ public sealed partial class SandboxOptions
 
     [GeneratedRegex("^jim_ak_[0-9a-f]{64}$")]
     private static partial Regex JimKeyFormat();
+
+    [GeneratedRegex("^[1-9][0-9]{0,8}-[A-Za-z0-9]{64}$")]
+    private static partial Regex TrueNasKeyFormat();
 }

@@ -78,6 +78,6 @@ public static class JimErrors
     public static string MaxLengthMessage(string field) =>
         $"The field {field} must be a string with a maximum length of 1000.";
 
-    /// <summary>Writes a <see cref="JsonElement"/>-free error list entry.</summary>
+    /// <summary>One entry of a validation problem's <c>errors</c> object (field or JSON path, message).</summary>
     public static KeyValuePair<string, string> Error(string key, string message) => new(key, message);
 }
