@@ -9,7 +9,7 @@
  *   {"kind","message","httpStatus"?,"serverMessage"?,"retryAfterMs"?}. It never holds a secret.
  * - Every char * returned is owned by the caller and freed with apikeys_string_free, which
  *   zeroes it first (it may hold a secret). Freeing NULL is fine.
- * - Input strings are NUL-terminated UTF-8 (JSON or ids), at most APIKEYS_MAX_INPUT_BYTES.
+ * - Input strings are NUL-terminated UTF-8 (JSON or ids), at most 16 MiB (16777216 bytes).
  * - Sessions are uint64_t handles, never pointers: a closed or unknown handle gives
  *   APIKEYS_STATUS_INVALID_ARGUMENT. One session may be used from many threads at once.
  * - No function unwinds into C; a bug gives APIKEYS_STATUS_INTERNAL.
@@ -23,11 +23,6 @@
 
 #include <stdint.h>
 #include <stddef.h>
-
-/*
- Largest input string accepted: 16 MiB.
- */
-#define APIKEYS_MAX_INPUT_BYTES (16 << 20)
 
 /*
  The result of an ApiKeys call: 0 on success, otherwise the error's kind. New codes may be

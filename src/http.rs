@@ -139,6 +139,17 @@ impl HttpClient {
         *self.auth.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
+    /// Sends a request with the retry rule its method implies for our servers: a POST
+    /// creates (sent once), GET/PUT/PATCH/DELETE are idempotent (PUT carries the whole key).
+    pub fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Response> {
+        let retry = if method == Method::POST {
+            Retry::Never
+        } else {
+            Retry::Idempotent
+        };
+        self.send(method, path, body, retry)
+    }
+
     /// Sends a request and returns the answer, whatever its status, after retries.
     /// `path` starts with `/` and holds no secret.
     pub fn send(

@@ -64,19 +64,11 @@ impl Immich {
     fn version(&self) -> Result<Version> {
         self.version
             .get_or_try_init(|| {
-                let mut r = self.call(
-                    Method::GET,
-                    "/api/server/version",
-                    None,
-                    "get the server version",
-                )?;
+                let mut r = self.http.call(Method::GET, "/api/server/version", None)?;
                 if r.status == 404 {
-                    r = self.call(
-                        Method::GET,
-                        "/api/server-info/version",
-                        None,
-                        "get the server version",
-                    )?;
+                    r = self
+                        .http
+                        .call(Method::GET, "/api/server-info/version", None)?;
                 }
                 let v = ok_json(r, "get the server version")?;
                 let n = |f: &str| v.get(f).and_then(Value::as_u64);
@@ -95,21 +87,6 @@ impl Immich {
         Ok(format!("{a}.{b}.{c}"))
     }
 
-    fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        _what: &str,
-    ) -> Result<Response> {
-        let retry = if method == Method::POST {
-            Retry::Never
-        } else {
-            Retry::Idempotent
-        };
-        self.http.send(method, path, body, retry)
-    }
-
     fn request(
         &self,
         method: Method,
@@ -117,7 +94,7 @@ impl Immich {
         body: Option<&Value>,
         what: &str,
     ) -> Result<Value> {
-        let r = self.call(method, path, body, what)?;
+        let r = self.http.call(method, path, body)?;
         ok_json(r, what)
     }
 }
@@ -143,7 +120,7 @@ impl Backend for Immich {
     fn create(&self, new: &NewKey) -> Result<CreatedKey> {
         let body = create_body(new, self.version()?)?;
         let what = format!("create key '{}'", super::printable(&new.name));
-        let r = self.call(Method::POST, KEYS, Some(&body), &what)?;
+        let r = self.http.call(Method::POST, KEYS, Some(&body))?;
         let answer = ok_json(r, &what)?;
         let secret = Secret::new(required_str(&answer, "secret", &what)?);
         let key = answer
@@ -180,7 +157,9 @@ impl Backend for Immich {
     fn delete(&self, id: &str, _change_reason: Option<&str>) -> Result<()> {
         require_guid(id)?;
         let what = format!("delete key {id}");
-        let r = self.call(Method::DELETE, &format!("{KEYS}/{id}"), None, &what)?;
+        let r = self
+            .http
+            .call(Method::DELETE, &format!("{KEYS}/{id}"), None)?;
         // 204 since 1.113, 200 before (contracts-immich.md, route history).
         if r.is_success() {
             Ok(())

@@ -4,7 +4,7 @@ use super::{kind_for_status, refuse_field, require_guid, require_name, status_er
 use crate::config::SessionConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::field::Field;
-use crate::http::{HttpClient, Response, Retry};
+use crate::http::{HttpClient, Response};
 use crate::json::{required_str, str_field};
 use crate::model::{
     ApiKey, Catalog, CreatedKey, KeyUpdate, NewKey, Role, ServerInfo, ServerKind, Whoami,
@@ -36,15 +36,6 @@ impl Jim {
         Ok(Jim { http, own_prefix })
     }
 
-    fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Response> {
-        let retry = if method == Method::POST {
-            Retry::Never
-        } else {
-            Retry::Idempotent
-        };
-        self.http.send(method, path, body, retry)
-    }
-
     fn request(
         &self,
         method: Method,
@@ -53,7 +44,7 @@ impl Jim {
         what: &str,
         by_id: bool,
     ) -> Result<Value> {
-        let r = self.send(method, path, body)?;
+        let r = self.http.call(method, path, body)?;
         ok_json(&r, what, by_id)
     }
 
@@ -85,7 +76,7 @@ impl Backend for Jim {
     fn create(&self, new: &NewKey) -> Result<CreatedKey> {
         let body = create_body(new)?;
         let what = format!("create key '{}'", super::printable(&new.name));
-        let r = self.send(Method::POST, KEYS, Some(&body))?;
+        let r = self.http.call(Method::POST, KEYS, Some(&body))?;
         let answer = ok_json(&r, &what, false)?;
         let secret = Secret::new(required_str(&answer, "key", &what)?);
         Ok(CreatedKey {
@@ -122,7 +113,7 @@ impl Backend for Jim {
             path.push_str(&percent_encode(reason));
         }
         let what = format!("delete key {id}");
-        let r = self.send(Method::DELETE, &path, None)?;
+        let r = self.http.call(Method::DELETE, &path, None)?;
         if r.is_success() && !r.is_html() {
             Ok(())
         } else {

@@ -26,6 +26,7 @@ use crate::json::parse;
 use crate::model::{KeyFilter, KeyUpdate, NewKey};
 use crate::session::Session;
 use boundary::{input, optional_input, require_out, run, write_json};
+use serde::Serialize;
 use std::ffi::{c_char, CStr, CString};
 use zeroize::Zeroize;
 
@@ -93,12 +94,7 @@ pub unsafe extern "C" fn apikeys_key_get(
     out_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
-    run(out_error, || {
-        let id = input(id, "id")?;
-        require_out(out_json, "out_json")?;
-        let key = registry::get(session)?.get(id)?;
-        write_json(out_json, &key)
-    })
+    id_output(session, id, out_json, out_error, Session::get)
 }
 
 /// METHOD: creates a key from NewKey JSON (`{"name":...}` plus the server's own fields).
@@ -179,12 +175,7 @@ pub unsafe extern "C" fn apikeys_key_rotate(
     out_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
-    run(out_error, || {
-        let id = input(id, "id")?;
-        require_out(out_json, "out_json")?;
-        let created = registry::get(session)?.rotate(id)?;
-        write_json(out_json, &created)
-    })
+    id_output(session, id, out_json, out_error, Session::rotate)
 }
 
 /// METHOD: who the session is: `{"kind","authMethod","key":ApiKey|null,"user":...}`.
@@ -195,11 +186,7 @@ pub unsafe extern "C" fn apikeys_whoami(
     out_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
-    run(out_error, || {
-        require_out(out_json, "out_json")?;
-        let who = registry::get(session)?.whoami()?;
-        write_json(out_json, &who)
-    })
+    session_output(session, out_json, out_error, Session::whoami)
 }
 
 /// METHOD: the server's product, version and health:
@@ -210,11 +197,7 @@ pub unsafe extern "C" fn apikeys_server_info(
     out_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
-    run(out_error, || {
-        require_out(out_json, "out_json")?;
-        let info = registry::get(session)?.server_info()?;
-        write_json(out_json, &info)
-    })
+    session_output(session, out_json, out_error, Session::server_info)
 }
 
 /// METHOD: what a key can be given on this server: `{"kind","permissions":[...]}` (Immich,
@@ -225,10 +208,36 @@ pub unsafe extern "C" fn apikeys_catalog(
     out_json: *mut *mut c_char,
     out_error: *mut *mut c_char,
 ) -> apikeys_status {
+    session_output(session, out_json, out_error, Session::catalog)
+}
+
+/// The shape of whoami, server_info and catalog: no input, one JSON output.
+unsafe fn session_output<T: Serialize>(
+    session: u64,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+    op: impl FnOnce(&Session) -> crate::Result<T>,
+) -> apikeys_status {
     run(out_error, || {
         require_out(out_json, "out_json")?;
-        let catalog = registry::get(session)?.catalog()?;
-        write_json(out_json, &catalog)
+        let value = op(registry::get(session)?.as_ref())?;
+        write_json(out_json, &value)
+    })
+}
+
+/// The shape of get and rotate: a key id in, one JSON output.
+unsafe fn id_output<T: Serialize>(
+    session: u64,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+    out_error: *mut *mut c_char,
+    op: impl FnOnce(&Session, &str) -> crate::Result<T>,
+) -> apikeys_status {
+    run(out_error, || {
+        let id = input(id, "id")?;
+        require_out(out_json, "out_json")?;
+        let value = op(registry::get(session)?.as_ref(), id)?;
+        write_json(out_json, &value)
     })
 }
 
