@@ -17,6 +17,7 @@ pub mod model;
 pub mod secret;
 pub mod session;
 pub mod timestamp;
+pub mod websocket;
 pub mod wildcard;
 
 pub use config::SessionConfig;

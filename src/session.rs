@@ -1,6 +1,6 @@
 //! `Session`: one configured connection to one server, usable from many threads at once.
 
-use crate::backend::{immich::Immich, jim::Jim, Backend};
+use crate::backend::{immich::Immich, jim::Jim, truenas::TrueNas, Backend};
 use crate::config::{KindChoice, SessionConfig};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Retry};
@@ -31,11 +31,7 @@ impl Session {
         let backend: Box<dyn Backend> = match kind {
             ServerKind::Immich => Box::new(Immich::open(&config)?),
             ServerKind::Jim => Box::new(Jim::open(&config)?),
-            ServerKind::Truenas => {
-                return Err(Error::unsupported(
-                    "TrueNAS is not supported by this build yet",
-                ))
-            }
+            ServerKind::Truenas => Box::new(TrueNas::open(&config)?),
         };
         Ok(Session { kind, backend })
     }
@@ -53,9 +49,12 @@ impl Session {
         let exact = pattern.as_ref().and_then(Wildcard::literal);
         let keys = self.backend.list(exact.as_deref())?;
         let now = Timestamp::now();
-        let horizon = filter
-            .expiring_within_seconds
-            .map(|s| Timestamp(now.0.saturating_add((s as i64).saturating_mul(1000))));
+        let horizon = filter.expiring_within_seconds.map(|s| {
+            Timestamp(
+                now.0
+                    .saturating_add(i64::try_from(s).unwrap_or(i64::MAX).saturating_mul(1000)),
+            )
+        });
         Ok(keys
             .into_iter()
             .filter(|k| pattern.as_ref().map_or(true, |p| p.is_match(&k.name)))

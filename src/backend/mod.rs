@@ -4,6 +4,7 @@
 pub mod immich;
 mod immich_permissions;
 pub mod jim;
+pub mod truenas;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Response;
