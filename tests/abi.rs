@@ -321,3 +321,82 @@ fn one_session_serves_eight_threads_at_once() {
     assert_eq!(listed.out.unwrap().as_array().unwrap().len(), 40);
     assert_eq!(abi.close(h), OK);
 }
+
+#[test]
+fn truenas_lifecycle_through_the_c_symbols_on_every_flavour() {
+    let abi = Abi::load();
+    for flavour in ["13.3", "24.10", "25.04", "25.10", "26"] {
+        let sb = Sandbox::start(&["--kind", "truenas", "--truenas-version", flavour]);
+        let (st, h, err) = abi.open(&sb.config("truenas"));
+        assert_eq!(st, OK, "{flavour}: {err:?}");
+        let info = abi.out_only("apikeys_server_info", h);
+        assert_eq!(info.out.unwrap()["generation"], flavour);
+        let name = unique("abi_tn").replace('-', "_");
+        let created = abi.with_id(
+            "apikeys_key_create",
+            h,
+            &json!({ "name": name }).to_string(),
+        );
+        assert_eq!(created.status, OK, "{flavour}: {:?}", created.err);
+        let created = created.out.unwrap();
+        let id = created["key"]["id"].as_str().unwrap().to_owned();
+        assert!(
+            created["secret"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{id}-")),
+            "<id>-<64 alnum>"
+        );
+        let got = abi.with_id("apikeys_key_get", h, &id).out.unwrap();
+        assert_eq!(
+            (got["kind"].as_str(), got["name"].as_str()),
+            (Some("truenas"), Some(name.as_str()))
+        );
+        if flavour == "24.10" {
+            assert_eq!(
+                got["allowlist"],
+                json!([{"method": "*", "resource": "*"}]),
+                "full access by default"
+            );
+        }
+        if flavour >= "25" {
+            assert!(
+                got["username"].is_string() && got["revoked"] == json!(false),
+                "{flavour}: {got}"
+            );
+        }
+        let listed = abi
+            .list(h, Some(&json!({ "name": name }).to_string()))
+            .out
+            .unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{flavour}");
+        let renamed = abi.update(h, &id, &json!({ "name": format!("{name}_2") }).to_string());
+        assert_eq!(
+            renamed.out.unwrap()["name"],
+            format!("{name}_2"),
+            "{flavour}"
+        );
+        let rotated = abi.with_id("apikeys_key_rotate", h, &id);
+        assert_eq!(rotated.status, OK, "{flavour}: {:?}", rotated.err);
+        let rotated = rotated.out.unwrap();
+        assert_eq!(
+            rotated["key"]["id"],
+            id.as_str(),
+            "{flavour}: reset keeps the id"
+        );
+        assert_ne!(rotated["secret"], created["secret"]);
+        for f in ["apikeys_whoami", "apikeys_catalog"] {
+            let c = abi.out_only(f, h);
+            assert_eq!(c.status, OK, "{flavour} {f}: {:?}", c.err);
+        }
+        assert_eq!(abi.delete(h, &id).status, OK, "{flavour}");
+        let gone = abi.with_id("apikeys_key_get", h, &id);
+        assert_eq!(
+            (gone.status, gone.out.is_none()),
+            (NOT_FOUND, true),
+            "{flavour}: {:?}",
+            gone.err
+        );
+        assert_eq!(abi.close(h), OK);
+    }
+}
