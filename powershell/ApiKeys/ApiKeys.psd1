@@ -5,7 +5,7 @@
     Author               = 'ApiKeys project'
     CompanyName          = 'ApiKeys project'
     Copyright            = '(c) ApiKeys project. All rights reserved.'
-    Description          = 'Manage API keys on self-hosted servers (Immich, JIM; TrueNAS later) through libapikeys. Includes PSImmich- and JIM-compatible commands.'
+    Description          = 'Manage API keys on self-hosted servers (Immich, JIM, TrueNAS) through libapikeys. Includes PSImmich- and JIM-compatible commands and TrueNAS commands that mirror its CLI.'
     PowerShellVersion    = '7.2'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('ApiKeys.Format.ps1xml')
@@ -40,6 +40,13 @@
         'New-JIMApiKey'
         'Set-JIMApiKey'
         'Remove-JIMApiKey'
+        # TrueNAS
+        'Connect-TrueNas'
+        'Disconnect-TrueNas'
+        'Get-TrueNasApiKey'
+        'New-TrueNasApiKey'
+        'Set-TrueNasApiKey'
+        'Remove-TrueNasApiKey'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

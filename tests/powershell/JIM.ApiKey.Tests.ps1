@@ -80,7 +80,8 @@ Set-JIMApiKey -Id "a1b2c3d4-e5f6-7890-abcd-ef1234567890" -Enable `
     }
 
     It 'Set-JIMApiKey example 3: disables every expired key and only those' {
-        $expired = 1..3 | ForEach-Object { New-JIMApiKey -Name (New-TestName 'expired') -ExpiresAt ([datetime]'2020-01-01T00:00:00Z') -PassThru }
+        # Expired keys straight through the sandbox's API: the module refuses an expiry in the past.
+        $expired = 1..3 | ForEach-Object { [pscustomobject]@{ Id = New-SandboxJimExpiredKey -BaseUrl $url -ApiKey $key -Name (New-TestName 'expired') } }
         $valid = 1..2 | ForEach-Object { New-JIMApiKey -Name (New-TestName 'valid') -ExpiresAt (Get-Date).AddYears(1) -PassThru }
         $never = New-JIMApiKey -Name (New-TestName 'never') -PassThru
         Invoke-SeedExample @'

@@ -28,7 +28,7 @@ Describe 'Module manifest and layout' {
         $m.CompatiblePSEditions | Should -Be @('Core')
         $data = Import-PowerShellDataFile $manifestPath
         $data.FunctionsToExport | Should -Not -Contain '*'
-        $data.FunctionsToExport.Count | Should -Be 27
+        $data.FunctionsToExport.Count | Should -Be 33
         $data.FormatsToProcess | Should -Be @('ApiKeys.Format.ps1xml')
         @((Get-Command -Module ApiKeys).Name | Sort-Object) | Should -Be @($data.FunctionsToExport | Sort-Object)
     }
@@ -37,13 +37,15 @@ Describe 'Module manifest and layout' {
         $expected = 'Connect-ApiKeyServer', 'Disconnect-ApiKeyServer', 'Get-ApiKeyServer', 'New-ApiKey', 'Get-ApiKey', 'Set-ApiKey',
         'Remove-ApiKey', 'Reset-ApiKey', 'Enable-ApiKey', 'Disable-ApiKey',
         'Connect-Immich', 'Get-IMSession', 'Disconnect-Immich', 'New-IMAPIKey', 'Get-IMAPIKey', 'Rename-IMAPIKey', 'Remove-IMAPIKey', 'Set-IMAPIKey', 'Reset-IMAPIKey',
-        'Connect-JIM', 'Disconnect-JIM', 'Test-JIMConnection', 'Get-JIMRole', 'Get-JIMApiKey', 'New-JIMApiKey', 'Set-JIMApiKey', 'Remove-JIMApiKey'
+        'Connect-JIM', 'Disconnect-JIM', 'Test-JIMConnection', 'Get-JIMRole', 'Get-JIMApiKey', 'New-JIMApiKey', 'Set-JIMApiKey', 'Remove-JIMApiKey',
+        'Connect-TrueNas', 'Disconnect-TrueNas', 'Get-TrueNasApiKey', 'New-TrueNasApiKey', 'Set-TrueNasApiKey', 'Remove-TrueNasApiKey'
         foreach ($c in $expected) { Get-Command $c -Module ApiKeys | Should -Not -BeNullOrEmpty }
     }
 
     It 'has a table view for every output type' {
         $views = ([xml](Get-Content -Raw (Join-Path (Split-Path $manifestPath) 'ApiKeys.Format.ps1xml'))).Configuration.ViewDefinitions.View
-        foreach ($t in 'ImmichSession', 'ApiKeys.ApiKeyServer', 'PSImmich.ObjectType.IMAPIKey', 'JIM.ApiKeyDto', 'JIM.RoleDto', 'ApiKeys.ApiKey', 'ApiKeys.CreatedApiKey') {
+        foreach ($t in 'ImmichSession', 'ApiKeys.ApiKeyServer', 'PSImmich.ObjectType.IMAPIKey', 'JIM.ApiKeyDto', 'JIM.RoleDto', 'ApiKeys.ApiKey', 'ApiKeys.CreatedApiKey',
+            'TrueNAS.ApiKeyEntry', 'TrueNAS.UserApiKeyEntry', 'TrueNAS.ApiKeyEntryWithKey', 'TrueNAS.AllowlistItem') {
             ($views | Where-Object { $_.Name -eq $t -and $_.ViewSelectedBy.TypeName -eq $t -and $_.TableControl }) | Should -Not -BeNullOrEmpty -Because $t
         }
     }
@@ -54,7 +56,7 @@ $t = Measure-Command { Import-Module ($env:T_MANIFEST) }
 Write-Result @{ Ms = [int]$t.TotalMilliseconds; Count = @(Get-Command -Module ApiKeys).Count }
 '@ -Environment @{ T_MANIFEST = $manifestPath }
         $r.ExitCode | Should -Be 0 -Because $r.Output
-        $r.Result.Count | Should -Be 27
+        $r.Result.Count | Should -Be 33
         Write-Host "      cold Import-Module: $($r.Result.Ms) ms"
         $r.Result.Ms | Should -BeLessThan 5000 -Because "a cold import took $($r.Result.Ms) ms"
     }
@@ -102,8 +104,9 @@ Describe 'Native sessions are freed' {
         Connect-JIM -Url $sb.Jim.baseUrl -ApiKey $sb.Jim.apiKey | Out-Null
         $x1 = Connect-ApiKeyServer -Uri $sb.Immich.baseUrl -ApiKey $sb.Immich.apiKey -PassThru
         $x2 = Connect-ApiKeyServer -Uri $sb.Jim.baseUrl -ApiKey $sb.Jim.apiKey -PassThru
+        $tn = Connect-TrueNas -Uri $sb.TrueNas.baseUrl -ApiKey $sb.TrueNas.apiKey -PassThru
         $handles = @(& (Get-Module ApiKeys) { $script:Sessions | ForEach-Object Handle })
-        $handles.Count | Should -Be 5
+        $handles.Count | Should -Be 6
         foreach ($h in $handles) { Test-NativeHandle $native $h | Should -Be 0 }
         Clear-SandboxRequest $sb.Immich.baseUrl
 
@@ -111,7 +114,7 @@ Describe 'Native sessions are freed' {
 
         foreach ($h in $handles) { Test-NativeHandle $native $h | Should -Be 1 -Because "handle $h was freed" }
         (Get-SandboxRequest $sb.Immich.baseUrl | Where-Object { $_.method -eq 'POST' -and $_.path -eq '/api/auth/logout' }).Count | Should -Be 1
-        foreach ($s in $im1, $im2, $x1, $x2) { $s.Connected | Should -BeFalse; $s.Handle | Should -Be 0 }
+        foreach ($s in $im1, $im2, $x1, $x2, $tn) { $s.Connected | Should -BeFalse; $s.Handle | Should -Be 0 }
         Import-ApiKeysForTest
     }
 }

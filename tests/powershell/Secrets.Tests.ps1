@@ -5,10 +5,12 @@ BeforeAll {
     Import-ApiKeysForTest
     $immichCanary = Get-ImmichCanary
     $jimCanary = Get-JimCanary
-    $sb = Start-TestSandbox -Kind all -ImmichKey $immichCanary -JimKey $jimCanary
+    $trueNasCanary = Get-TrueNasCanary
+    $sb = Start-TestSandbox -Kind all -ImmichKey $immichCanary -JimKey $jimCanary -TrueNasKey $trueNasCanary
     $immichUrl = $sb.Immich.baseUrl
     $jimUrl = $sb.Jim.baseUrl
-    $P = @{ ImmichUrl = $immichUrl; JimUrl = $jimUrl; ImmichKey = $immichCanary; JimKey = $jimCanary }
+    $trueNasUrl = $sb.TrueNas.baseUrl
+    $P = @{ ImmichUrl = $immichUrl; JimUrl = $jimUrl; ImmichKey = $immichCanary; JimKey = $jimCanary; TrueNasUrl = $trueNasUrl; TrueNasKey = $trueNasCanary }
 
     # Every command of the module, with every stream switched on, in a fresh runspace.
     $everything = @'
@@ -68,6 +70,20 @@ Remove-ApiKey -Id $plain.Id, $rot.Id -Server $xi -Force @all -ErrorAction Contin
 try { Connect-ApiKeyServer -Uri $P.JimUrl -ApiKey ($P.JimKey + 'x') @all } catch { $caught.Add($_) }
 Disconnect-ApiKeyServer -All @all
 
+# TrueNAS family (25.10, JSON-RPC over WebSocket)
+$t = Connect-TrueNas -Uri $P.TrueNasUrl -ApiKey (ConvertTo-SecureString $P.TrueNasKey -AsPlainText -Force) -PassThru @all
+$notAsked.Add($t)
+$notAsked.AddRange([object[]]@(Get-TrueNasApiKey @all))
+$tk = New-TrueNasApiKey -Name 'canary-tn' @all
+$created.Add((ConvertFrom-SecureString $tk.key -AsPlainText)); $notAsked.Add($tk)
+$notAsked.Add((Set-TrueNasApiKey -Id $tk.id -Name 'canary-tn2' -PassThru @all))
+$tr = Set-TrueNasApiKey -Id $tk.id -Reset -Force -AsPlainText @all
+$created.Add($tr.key); $asked.Add($tr)
+Remove-TrueNasApiKey -Id $tk.id -Force @all
+Get-TrueNasApiKey -Id 999999 @all -ErrorAction Continue
+try { Connect-TrueNas -Uri $P.TrueNasUrl -ApiKey ($P.TrueNasKey.Substring(0, 60) + 'AAAA') @all } catch { $caught.Add($_) }
+Disconnect-TrueNas @all
+
 [pscustomobject]@{ Created = @($created); Asked = @($asked); NotAsked = @($notAsked); Caught = @($caught) }
 '@
     $run = Invoke-InNewRunspace -Script $everything -Parameters $P
@@ -83,12 +99,12 @@ AfterAll {
 Describe 'Secrets never leak' {
     It 'ran every family''s commands, with output, warnings, verbose and errors to scan' {
         $result | Should -Not -BeNullOrEmpty
-        $result.Created.Count | Should -Be 6
+        $result.Created.Count | Should -Be 8
         $run.Verbose.Count | Should -BeGreaterThan 5
         $run.Warning.Count | Should -BeGreaterOrEqual 2 -Because 'New-JIMApiKey without -PassThru and -SkipCertificateCheck warn'
         $run.Error.Count | Should -BeGreaterOrEqual 3 -Because 'unknown ids gave non-terminating errors'
-        $result.Caught.Count | Should -Be 5
-        @($result.Caught | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' }).Count | Should -Be 3
+        $result.Caught.Count | Should -Be 6
+        @($result.Caught | Where-Object { $_.CategoryInfo.Category -eq 'AuthenticationError' }).Count | Should -Be 4
         @($result.Caught | Where-Object { $_.CategoryInfo.Category -eq 'ConnectionError' }).Count | Should -Be 2
     }
 
@@ -97,6 +113,8 @@ Describe 'Secrets never leak' {
         $errorText | Should -Not -BeLike "*$jimCanary*"
         $errorText | Should -Not -BeLike "*$($immichCanary.Substring(0, 24))*"
         $errorText | Should -Not -BeLike "*$($jimCanary.Substring(12, 40))*"
+        $errorText | Should -Not -BeLike "*$trueNasCanary*"
+        $errorText | Should -Not -BeLike "*$($trueNasCanary.Substring(2, 40))*"
         $errorText | Should -BeLike '*Failed to connect*' -Because 'the scanned text holds the error messages'
     }
 
@@ -104,6 +122,7 @@ Describe 'Secrets never leak' {
         $text = Get-ObjectText (@($result.NotAsked) + @($result.Asked))
         $text | Should -Not -BeLike "*$immichCanary*"
         $text | Should -Not -BeLike "*$jimCanary*"
+        $text | Should -Not -BeLike "*$trueNasCanary*"
     }
 
     It 'new secrets appear only in the output that was asked for them' {
@@ -113,7 +132,7 @@ Describe 'Secrets never leak' {
             Get-ObjectText $result.NotAsked | Should -Not -BeLike "*$secret*" -Because 'SecureString secrets and key listings never show a secret'
         }
         $askedText = Get-ObjectText $result.Asked
-        foreach ($secret in $result.Created[0, 1, 2, 5]) { $askedText | Should -BeLike "*$secret*" }
+        foreach ($secret in $result.Created[0, 1, 2, 5, 7]) { $askedText | Should -BeLike "*$secret*" }
     }
 
     It 'the module keeps no copy of a key in its variables' {
@@ -121,6 +140,7 @@ Describe 'Secrets never leak' {
         Connect-Immich -BaseURL $immichUrl -AccessToken $immichCanary
         Connect-JIM -Url $jimUrl -ApiKey $jimCanary | Out-Null
         Connect-ApiKeyServer -Uri $jimUrl -ApiKey $jimCanary
+        Connect-TrueNas -Uri $trueNasUrl -ApiKey $trueNasCanary
         $vars = & (Get-Module ApiKeys) {
             Get-Variable -Scope Script | Where-Object { $_.Name -notin 'Types', 'Native', 'JsonOptions', 'ErrorKindMap', 'ExecutionContext' -and $_.Value -isnot [type] } | ForEach-Object { $_.Value }
         }
@@ -128,6 +148,7 @@ Describe 'Secrets never leak' {
         $text = Get-ObjectText $vars
         $text | Should -Not -BeLike "*$immichCanary*"
         $text | Should -Not -BeLike "*$jimCanary*"
+        $text | Should -Not -BeLike "*$trueNasCanary*"
     }
 
     It 'the console and a transcript of a session with -Verbose and -Debug show no key (child pwsh)' {

@@ -5,7 +5,8 @@
 # - Start-TestSandbox / Stop-TestSandbox: one sandbox process per test file (BeforeAll/AfterAll).
 #   It prints one JSON start-up line (docs/interfaces.md section 2) and stops when stdin closes.
 # - Get-SandboxRequest / Clear-SandboxRequest / Get-SandboxState / Set-SandboxFault: the
-#   sandbox's control routes (request log, key count, fault injection).
+#   sandbox's control routes (request log, key count, fault injection); Get-SandboxKeyChange:
+#   the logged requests that change keys (REST writes and TrueNAS api_key.* JSON-RPC calls).
 # - Invoke-ChildPwsh: runs a script in a child pwsh with answers on standard input, to drive
 #   real -Confirm prompts.
 # - Invoke-InNewRunspace: runs a script in a fresh runspace and returns every stream.
@@ -18,11 +19,13 @@ $script:SandboxDll = Join-Path $script:RepoRoot 'sandbox/bin/Release/net10.0/San
 # Canary secrets: the sandbox seeds its admin keys with these values in the secrets tests.
 $script:ImmichCanary = 'CanaryImmichSecretQ7' + ('x' * 23)
 $script:JimCanary = 'jim_ak_' + ('c0ffee' * 10) + 'cafe'
+$script:TrueNasCanary = '1-CanaryTrueNasSecretQ7' + ('z' * 43)
 
 function Get-TestRepoRoot { $script:RepoRoot }
 function Get-ApiKeysManifestPath { $script:ModuleManifest }
 function Get-ImmichCanary { $script:ImmichCanary }
 function Get-JimCanary { $script:JimCanary }
+function Get-TrueNasCanary { $script:TrueNasCanary }
 
 function Set-ApiKeysLibraryForTest {
     # The module looks in its bin/<rid>/ first; when the build has not copied the library there
@@ -57,8 +60,18 @@ function Start-TestSandbox {
         [string]$JimKey,
         [int]$SeedKeys,
         [int]$LatencyMs,
-        [switch]$Https
+        [switch]$Https,
+        [ValidateSet('13.3', '24.10', '25.04', '25.10', '26')]
+        [string]$TrueNasVersion,
+        [string]$TrueNasKey,
+        [switch]$TreatAsRemote
     )
+    # tools/test sets $env:APIKEYS_TEST_CANARY: the admin keys of every sandbox are made from it
+    # and tools/test then scans all output for it (a secret used throughout must never show).
+    if ($env:APIKEYS_TEST_CANARY -match '^[0-9a-f]{32}$') {
+        if (-not $ImmichKey) { $ImmichKey = "canary$($env:APIKEYS_TEST_CANARY)" }
+        if (-not $JimKey) { $JimKey = "jim_ak_$($env:APIKEYS_TEST_CANARY)$($env:APIKEYS_TEST_CANARY)" }
+    }
     # $env:APIKEYS_TEST_SANDBOX_CMD (e.g. "dotnet /other/Sandbox.dll") runs another sandbox build.
     $command = if ($env:APIKEYS_TEST_SANDBOX_CMD) { @($env:APIKEYS_TEST_SANDBOX_CMD -split ' ' | Where-Object { $_ }) } else { @('dotnet', $script:SandboxDll) }
     if (-not $env:APIKEYS_TEST_SANDBOX_CMD -and -not (Test-Path $script:SandboxDll)) {
@@ -72,6 +85,9 @@ function Start-TestSandbox {
     if ($SeedKeys) { $psi.ArgumentList.Add('--seed-keys'); $psi.ArgumentList.Add("$SeedKeys") }
     if ($LatencyMs) { $psi.ArgumentList.Add('--latency-ms'); $psi.ArgumentList.Add("$LatencyMs") }
     if ($Https) { $psi.ArgumentList.Add('--https') }
+    if ($TrueNasVersion) { $psi.ArgumentList.Add('--truenas-version'); $psi.ArgumentList.Add($TrueNasVersion) }
+    if ($TrueNasKey) { $psi.ArgumentList.Add('--truenas-key'); $psi.ArgumentList.Add($TrueNasKey) }
+    if ($TreatAsRemote) { $psi.ArgumentList.Add('--treat-as-remote') }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
@@ -97,6 +113,7 @@ function Start-TestSandbox {
         Info    = $info
         Immich  = $(if ($info.PSObject.Properties['immich']) { $info.immich } else { $null })
         Jim     = $(if ($info.PSObject.Properties['jim']) { $info.jim } else { $null })
+        TrueNas = $(if ($info.PSObject.Properties['truenas']) { $info.truenas } else { $null })
         ErrLog  = $errLog
         ErrFile = $errFile
     }
@@ -115,25 +132,95 @@ function Get-SandboxRequest {
     # The sandbox's request log for one kind's port: [{method, path, status}]
     param([Parameter(Mandatory)][string]$BaseUrl, [switch]$Changing)
     # Invoke-RestMethod returns a JSON array as one object: enumerate it.
-    $log = @(Invoke-RestMethod -Uri "$BaseUrl/_sandbox/requests" -NoProxy | ForEach-Object { $_ })
+    $log = @(Invoke-RestMethod -Uri "$BaseUrl/_sandbox/requests" -NoProxy -SkipCertificateCheck:($BaseUrl -like 'https:*') | ForEach-Object { $_ })
     if ($Changing) { $log = @($log | Where-Object { $_.method -in 'POST', 'PUT', 'PATCH', 'DELETE' }) }
     $log
 }
 
 function Clear-SandboxRequest {
     param([Parameter(Mandatory)][string]$BaseUrl)
-    $null = Invoke-RestMethod -Method Delete -Uri "$BaseUrl/_sandbox/requests" -NoProxy
+    $null = Invoke-RestMethod -Method Delete -Uri "$BaseUrl/_sandbox/requests" -NoProxy -SkipCertificateCheck:($BaseUrl -like 'https:*')
 }
 
 function Get-SandboxState {
     param([Parameter(Mandatory)][string]$BaseUrl)
-    Invoke-RestMethod -Uri "$BaseUrl/_sandbox/state" -NoProxy
+    Invoke-RestMethod -Uri "$BaseUrl/_sandbox/state" -NoProxy -SkipCertificateCheck:($BaseUrl -like 'https:*')
+}
+
+function Get-SandboxKeyChange {
+    # The request-log entries that change keys: REST POST/PUT/PATCH/DELETE, and the TrueNAS
+    # JSON-RPC calls api_key.create/update/delete (logged as method WS, path = the RPC method).
+    param([Parameter(Mandatory)][string]$BaseUrl)
+    @(Get-SandboxRequest $BaseUrl | Where-Object {
+            $_.method -in 'POST', 'PUT', 'PATCH', 'DELETE' -or ($_.method -eq 'WS' -and $_.path -match '^api_key\.(create|update|delete)$')
+        })
+}
+
+function New-SandboxJimExpiredKey {
+    <#
+    Test setup only: creates a JIM key that has already expired, straight through the JIM
+    sandbox's API (the module refuses an expiry in the past). Returns the key id ([guid]).
+    #>
+    param([Parameter(Mandatory)][string]$BaseUrl, [Parameter(Mandatory)][string]$ApiKey, [Parameter(Mandatory)][string]$Name,
+        [datetime]$ExpiresAt = [datetime]'2020-01-01T00:00:00Z')
+    $body = @{ name = $Name; roleIds = @(); expiresAt = $ExpiresAt.ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ') } | ConvertTo-Json -Compress
+    $r = Invoke-RestMethod -Method Post -Uri "$BaseUrl/api/v1/apikeys" -Headers @{ 'X-API-Key' = $ApiKey } -ContentType 'application/json' -Body $body -NoProxy
+    [guid]$r.id
 }
 
 function Set-SandboxFault {
     param([Parameter(Mandatory)][string]$BaseUrl, [hashtable]$Fault, [switch]$Clear)
     if ($Clear) { $null = Invoke-RestMethod -Method Delete -Uri "$BaseUrl/_sandbox/faults" -NoProxy; return }
     $null = Invoke-RestMethod -Method Post -Uri "$BaseUrl/_sandbox/faults" -NoProxy -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Compress)
+}
+
+function Start-TestTcpForwarder {
+    <#
+    Forwards TCP connections from a non-loopback address of this machine to 127.0.0.1:$Port, so
+    that a client sees a host other than loopback while the sandbox (which listens on loopback
+    only) answers. Returns @{ Host; Port; Stop } or $null when the machine has no non-loopback
+    IPv4 address. Stop with Stop-TestTcpForwarder.
+    #>
+    param([Parameter(Mandatory)][int]$Port)
+    $ip = [System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces() |
+        Where-Object { $_.OperationalStatus -eq 'Up' } |
+        ForEach-Object { $_.GetIPProperties().UnicastAddresses } |
+        ForEach-Object Address |
+        Where-Object { $_.AddressFamily -eq 'InterNetwork' -and -not [System.Net.IPAddress]::IsLoopback($_) } |
+        Select-Object -First 1
+    if (-not $ip) { return $null }
+    $listener = [System.Net.Sockets.TcpListener]::new($ip, 0)
+    $listener.Start()
+    $cts = [System.Threading.CancellationTokenSource]::new()
+    $clients = [System.Collections.Concurrent.ConcurrentBag[System.Net.Sockets.TcpClient]]::new()
+    $ps = [powershell]::Create()
+    $null = $ps.AddScript({
+            param($Listener, $Port, $Token, $Clients)
+            while (-not $Token.IsCancellationRequested) {
+                try { $client = $Listener.AcceptTcpClientAsync($Token).AsTask().GetAwaiter().GetResult() } catch { break }
+                $up = [System.Net.Sockets.TcpClient]::new()
+                try { $up.Connect([System.Net.IPAddress]::Loopback, $Port) } catch { $client.Dispose(); continue }
+                $Clients.Add($client); $Clients.Add($up)
+                $a = $client.GetStream(); $b = $up.GetStream()
+                $null = $a.CopyToAsync($b, $Token)
+                $null = $b.CopyToAsync($a, $Token)
+            }
+        }).AddArgument($listener).AddArgument($Port).AddArgument($cts.Token).AddArgument($clients)
+    $handle = $ps.BeginInvoke()
+    [pscustomobject]@{
+        Host = $ip.ToString(); Port = ([System.Net.IPEndPoint]$listener.LocalEndpoint).Port
+        Listener = $listener; Cancel = $cts; Clients = $clients; PowerShell = $ps; Handle = $handle
+    }
+}
+
+function Stop-TestTcpForwarder {
+    param([object]$Forwarder)
+    if ($null -eq $Forwarder) { return }
+    $Forwarder.Cancel.Cancel()
+    $Forwarder.Listener.Stop()
+    foreach ($c in $Forwarder.Clients) { try { $c.Dispose() } catch { $null = $_ } }
+    try { $null = $Forwarder.Handle.AsyncWaitHandle.WaitOne(5000) } catch { $null = $_ }
+    $Forwarder.PowerShell.Dispose()
 }
 
 function Invoke-ChildPwsh {

@@ -2,7 +2,8 @@
 #
 #   -Permission  Immich permissions of the connected server's version (apikeys_catalog)
 #   -RoleIds     JIM roles from the server (apikeys_catalog), -RoleId on the cross-server commands
-#   -Id / -Name  keys of the current session (apikeys_key_list, cached 60 s, cleared on change)
+#   -Id / -Name  keys of the current session (apikeys_key_list, cached 60 s, cleared on change),
+#                for the Immich, JIM, TrueNAS and cross-server commands
 #
 # Catalogs are cached per session (Get-ApiKeysCatalog). A completer never writes an error:
 # with no session or an unreachable server it simply offers nothing.
@@ -23,6 +24,7 @@ function Get-ApiKeysCompletionSession {
     switch ($Family) {
         'Immich' { $s = $BoundParameters['Session']; if (-not $s) { $s = $script:DefaultSession.Immich } }
         'JIM' { $s = $script:DefaultSession.JIM }
+        'TrueNAS' { $s = $BoundParameters['Session']; if (-not $s) { $s = $script:DefaultSession.TrueNAS } }
         'ApiKey' {
             $s = $BoundParameters['Server']
             if ($s -is [array]) { $s = $s[0] }
@@ -45,7 +47,8 @@ function Register-ApiKeysArgumentCompleter {
         $s = Get-ApiKeysCompletionSession -Family $family -BoundParameters $fakeBoundParameters
         if (-not $s) { return }
         try { $catalog = Get-ApiKeysCatalog -Session $s } catch { return }
-        if (-not $catalog) { return }
+        # TrueNAS lists its allowlist methods there; its keys take no -Permission.
+        if (-not $catalog -or $catalog.Kind -eq 'truenas') { return }
         $word = Get-ApiKeysCompletionWord $wordToComplete
         foreach ($p in $catalog.Permissions) {
             if ($p -like "$word*") { New-ApiKeysCompletion -Text $p -Quote }
@@ -85,7 +88,7 @@ function Register-ApiKeysArgumentCompleter {
 
     $keyId = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        $family = if ($commandName -like '*-IM*') { 'Immich' } elseif ($commandName -like '*-JIM*') { 'JIM' } else { 'ApiKey' }
+        $family = if ($commandName -like '*-IM*') { 'Immich' } elseif ($commandName -like '*-JIM*') { 'JIM' } elseif ($commandName -like '*-TrueNas*') { 'TrueNAS' } else { 'ApiKey' }
         $s = Get-ApiKeysCompletionSession -Family $family -BoundParameters $fakeBoundParameters
         if (-not $s) { return }
         $word = Get-ApiKeysCompletionWord $wordToComplete
@@ -98,11 +101,12 @@ function Register-ApiKeysArgumentCompleter {
     Register-ArgumentCompleter -ParameterName 'Id' -ScriptBlock $keyId -CommandName @(
         'Get-IMAPIKey', 'Rename-IMAPIKey', 'Set-IMAPIKey', 'Remove-IMAPIKey', 'Reset-IMAPIKey',
         'Get-JIMApiKey', 'Set-JIMApiKey', 'Remove-JIMApiKey',
+        'Get-TrueNasApiKey', 'Set-TrueNasApiKey', 'Remove-TrueNasApiKey',
         'Get-ApiKey', 'Set-ApiKey', 'Remove-ApiKey', 'Reset-ApiKey', 'Enable-ApiKey', 'Disable-ApiKey')
 
     $keyName = {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
-        $family = if ($commandName -like '*-JIM*') { 'JIM' } else { 'ApiKey' }
+        $family = if ($commandName -like '*-JIM*') { 'JIM' } elseif ($commandName -like '*-TrueNas*') { 'TrueNAS' } else { 'ApiKey' }
         $s = Get-ApiKeysCompletionSession -Family $family -BoundParameters $fakeBoundParameters
         if (-not $s) { return }
         $word = Get-ApiKeysCompletionWord $wordToComplete
@@ -114,5 +118,5 @@ function Register-ApiKeysArgumentCompleter {
             }
         }
     }
-    Register-ArgumentCompleter -CommandName 'Get-JIMApiKey', 'Get-ApiKey' -ParameterName 'Name' -ScriptBlock $keyName
+    Register-ArgumentCompleter -CommandName 'Get-JIMApiKey', 'Get-ApiKey', 'Get-TrueNasApiKey' -ParameterName 'Name' -ScriptBlock $keyName
 }

@@ -120,3 +120,93 @@ function ConvertTo-ApiKeysJson {
     param([System.Collections.IDictionary]$Object)
     ConvertTo-Json -InputObject $Object -Compress -Depth 6
 }
+
+$script:AllowlistMethods = @('GET', 'POST', 'PUT', 'DELETE', 'CALL', 'SUBSCRIBE', '*')
+
+function ConvertTo-ApiKeysAllowlist {
+    <#
+    -Allowlist values (TrueNAS 22.02-24.10) -> a list of ordered @{ method; resource } for the
+    library. Each item is a 'METHOD resource' string ('CALL system.info', '* *'), a hashtable
+    @{ method = 'GET'; resource = '/pool' }, or an object with Method and Resource properties
+    (e.g. the allowlist of a key from Get-TrueNasApiKey). A malformed item is a terminating
+    InvalidArgument error naming -Allowlist: nothing is sent.
+    #>
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [object[]]$Allowlist,
+        [string]$Parameter = 'Allowlist'
+    )
+    $list = [System.Collections.Generic.List[object]]::new()
+    $i = 0
+    foreach ($item in @($Allowlist)) {
+        $i++
+        $method = $null; $resource = $null
+        $item = if ($null -ne $item) { $item.psobject.BaseObject } else { $null }
+        if ($item -is [string]) {
+            $parts = $item.Trim() -split '\s+', 2
+            if ($parts.Count -eq 2) { $method = $parts[0]; $resource = $parts[1] }
+        }
+        elseif ($item -is [System.Collections.IDictionary]) {
+            foreach ($k in $item.Keys) {
+                if ("$k" -eq 'method') { $method = $item[$k] }
+                elseif ("$k" -eq 'resource') { $resource = $item[$k] }
+            }
+        }
+        elseif ($null -ne $item) {
+            $po = [psobject]$item
+            if ($po.PSObject.Properties['method']) { $method = $po.PSObject.Properties['method'].Value }
+            if ($po.PSObject.Properties['resource']) { $resource = $po.PSObject.Properties['resource'].Value }
+        }
+        $shown = if ($item -is [string]) { "'$item'" } elseif ($null -eq $item) { '$null' } else { "'$method $resource'" }
+        $problem = if ($null -eq $method -or $null -eq $resource) {
+            "is not 'METHOD resource', @{ method = ...; resource = ... } or an object with Method and Resource"
+        }
+        elseif ("$method" -notin $script:AllowlistMethods) {
+            "has method '$method'; the method must be one of $($script:AllowlistMethods -join ', ')"
+        }
+        elseif ([string]::IsNullOrWhiteSpace("$resource")) {
+            'has an empty resource'
+        }
+        if ($problem) {
+            $Cmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -ErrorId 'InvalidAllowlist' -Category InvalidArgument -TargetObject $item `
+                        -Message "-${Parameter}: item $i ($shown) $problem."))
+        }
+        $list.Add([ordered]@{ method = "$method".ToUpperInvariant(); resource = "$resource" })
+    }
+    , $list.ToArray()
+}
+
+function Assert-ApiKeysFutureDate {
+    # A key that expires before it is made is never usable (JIM even stores it), so an expiry in
+    # the past is a terminating InvalidArgument error naming the parameter; nothing is sent.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [Nullable[datetime]]$Date,
+        [string]$Parameter = 'ExpiresAt'
+    )
+    if ($null -eq $Date) { return }
+    $d = [datetime]$Date
+    if ($d.ToUniversalTime() -gt [datetime]::UtcNow) { return }
+    $Cmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -ErrorId 'ExpiryInPast' -Category InvalidArgument -TargetObject $d `
+                -Message "-${Parameter}: $(ConvertTo-ApiKeysRfc3339 $d) is in the past; a key must expire in the future. Leave -$Parameter out for a key that does not expire."))
+}
+
+function Get-TrueNasKeyType {
+    # The key class of a TrueNAS session's generation: UserApiKeyEntry from 25.04 on (user-linked
+    # keys), else ApiKeyEntry.
+    param([object]$Session)
+    $major = 0
+    if ($Session.Generation -and [int]::TryParse(($Session.Generation -split '\.')[0], [ref]$major) -and $major -ge 25) {
+        return $script:Types.TrueNasUserApiKey
+    }
+    $script:Types.TrueNasApiKey
+}
+
+function ConvertTo-TrueNasCreatedKey {
+    # CreatedKey JSON (create, rotate) -> TrueNAS.ApiKeyEntryWithKey; key = the secret, a
+    # SecureString unless -AsPlainText.
+    param([string]$Json, [switch]$AsPlainText)
+    $created = ConvertFrom-ApiKeysCreatedJson -Json $Json -KeyType $script:Types.TrueNasCreatedKey
+    $created.Key.key = if ($AsPlainText) { $created.Secret } else { ConvertTo-ApiKeysSecureString $created.Secret }
+    $created.Key
+}

@@ -2,21 +2,22 @@
 #
 # - Every open session (any family) is in $script:Sessions; Remove-Module closes them all
 #   (ApiKeys.psm1 sets OnRemove to Close-AllApiKeysSessions).
-# - One default session per family: Immich (Connect-Immich), JIM (Connect-JIM), ApiKey
-#   (Connect-ApiKeyServer, the most recent one).
+# - One default session per family: Immich (Connect-Immich), JIM (Connect-JIM), TrueNAS
+#   (Connect-TrueNas), ApiKey (Connect-ApiKeyServer, the most recent one).
 # - A closed session keeps its object but has Connected = $false and Handle = 0; using it is
 #   a terminating 'SessionClosed' error that says how to reconnect.
 
 $script:Sessions = [System.Collections.Generic.List[object]]::new()
 $script:ApiKeyServers = [System.Collections.Generic.List[object]]::new()
-$script:DefaultSession = @{ Immich = $null; JIM = $null; ApiKey = $null }
+$script:DefaultSession = @{ Immich = $null; JIM = $null; TrueNAS = $null; ApiKey = $null }
 $script:CatalogCache = @{}
 $script:KeyNameCache = @{}
 
 $script:FamilyInfo = @{
-    Immich = @{ Product = 'Immich'; Connect = 'Connect-Immich' }
-    JIM    = @{ Product = 'JIM'; Connect = 'Connect-JIM' }
-    ApiKey = @{ Product = 'API key server'; Connect = 'Connect-ApiKeyServer' }
+    Immich  = @{ Product = 'Immich'; Connect = 'Connect-Immich' }
+    JIM     = @{ Product = 'JIM'; Connect = 'Connect-JIM' }
+    TrueNAS = @{ Product = 'TrueNAS'; Connect = 'Connect-TrueNas' }
+    ApiKey  = @{ Product = 'API key server'; Connect = 'Connect-ApiKeyServer' }
 }
 
 function Get-ApiKeysSessionFamily {
@@ -50,7 +51,7 @@ function Assert-ApiKeysSessionOpen {
     # Returns the native handle of an open session; a terminating error otherwise.
     param([System.Management.Automation.PSCmdlet]$Cmdlet, [object]$Session)
     if ($null -eq $Session) {
-        $er = New-ApiKeysSessionError 'NoSession' 'No session was given. Connect first (Connect-ApiKeyServer, Connect-Immich or Connect-JIM).' $null
+        $er = New-ApiKeysSessionError 'NoSession' 'No session was given. Connect first (Connect-ApiKeyServer, Connect-Immich, Connect-JIM or Connect-TrueNas).' $null
         if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
         throw $er
     }
@@ -75,6 +76,36 @@ function Open-ApiKeysNativeSession {
     )
     $json = ConvertTo-Json -InputObject $Config -Compress -Depth 5
     Invoke-Native -Cmdlet $Cmdlet -Operation session_open -Json $json -Terminating -TargetObject $TargetObject -MessagePrefix $MessagePrefix
+}
+
+function Set-ApiKeysServerInfo {
+    # server_info JSON -> Kind, Product, Version, Generation, Transport of a session object.
+    param([object]$Session, [string]$Json)
+    $info = ConvertFrom-ApiKeysSmallJson $Json
+    $Session.Kind = ConvertTo-ApiKeysKindName $info['kind']
+    $Session.Product = $info['product']
+    $Session.Version = $info['version']
+    $Session.Generation = $info['generation']
+    $Session.Transport = $info['transport']
+}
+
+function Set-ApiKeysWhoami {
+    # whoami JSON -> AuthMethod and User (e-mail, user name, TrueNAS pw_name, else the key name).
+    param([object]$Session, [string]$Json)
+    if (-not $Json) { return }
+    $w = ConvertFrom-ApiKeysSmallJson $Json
+    if ($w['authMethod']) { $Session.AuthMethod = $w['authMethod'] }
+    $user = $w['user']
+    if ($user -is [System.Collections.IDictionary]) {
+        foreach ($f in 'email', 'username', 'pw_name', 'name') {
+            if ($user.Contains($f) -and $user[$f]) { $Session.User = [string]$user[$f]; return }
+        }
+    }
+    $key = $w['key']
+    if ($key -is [System.Collections.IDictionary]) {
+        if ($key.Contains('username') -and $key['username']) { $Session.User = [string]$key['username'] }
+        elseif ($key['name']) { $Session.User = "key '$($key['name'])'" }
+    }
 }
 
 function Close-ApiKeysNativeHandle {
@@ -135,6 +166,59 @@ function Resolve-JimConnection {
     }
     $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
     $s
+}
+
+function Resolve-TrueNasSession {
+    # -Session, else the default TrueNAS session. Any session whose server is a TrueNAS will do
+    # (Connect-TrueNas, or Connect-ApiKeyServer to a TrueNAS); another kind is refused before
+    # anything is sent.
+    param([System.Management.Automation.PSCmdlet]$Cmdlet, [object]$Session)
+    if ($null -eq $Session) { $Session = $script:DefaultSession.TrueNAS }
+    if ($null -eq $Session) {
+        $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NoTrueNasSession' 'No TrueNAS session established. Run Connect-TrueNas -Uri <url> -ApiKey <key> first, or pass -Session.' $null 'ConnectionError'))
+    }
+    if ($Session.Kind -ne 'TrueNAS') {
+        $what = if ($Session.Kind) { "a $($Session.Kind) session" } else { 'a session of another kind' }
+        $er = New-ApiKeysErrorRecord -Kind invalid_argument -ErrorId 'SessionKindMismatch' -Category InvalidArgument -TargetObject $Session `
+            -Message "-Session: $what to $(Get-ApiKeysSessionUri $Session) was given, but $($Cmdlet.MyInvocation.MyCommand.Name) needs a TrueNAS session (from Connect-TrueNas, or Connect-ApiKeyServer to a TrueNAS server)."
+        $Cmdlet.ThrowTerminatingError($er)
+    }
+    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
+    $Session
+}
+
+function New-ApiKeysTlsConfig {
+    # -SkipCertificateCheck / -CertificateAuthority -> SessionConfig.tls. Verification is on
+    # unless skipped, which warns; a CA file that does not exist is a terminating error.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [string]$BaseUrl,
+        [switch]$SkipCertificateCheck,
+        [string]$CertificateAuthority
+    )
+    $tls = [ordered]@{ verify = -not $SkipCertificateCheck }
+    if ($CertificateAuthority) {
+        $caPath = $Cmdlet.GetUnresolvedProviderPathFromPSPath($CertificateAuthority)
+        if (-not [System.IO.File]::Exists($caPath)) {
+            $Cmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message "-CertificateAuthority: the certificate authority file '$caPath' does not exist." -TargetObject $caPath -ErrorId 'CertificateAuthorityNotFound' -Category ObjectNotFound))
+        }
+        $tls.caFile = $caPath
+    }
+    if ($SkipCertificateCheck) {
+        Write-Warning "Certificate checks are off for $BaseUrl (-SkipCertificateCheck): anyone on the network path could read the API key. Prefer -CertificateAuthority <ca.pem>."
+    }
+    $tls
+}
+
+function Test-ApiKeysPlainTransport {
+    # Warns (before connecting) when a secret would travel over plain http:// to a host other
+    # than loopback: anyone on the network path could read it. Decided from the URI alone (no
+    # DNS lookup); the connection itself may still fail afterwards.
+    param([string]$Uri, [string]$What = 'API key')
+    $u = $null
+    if (-not [System.Uri]::TryCreate($Uri, [System.UriKind]::Absolute, [ref]$u)) { return }
+    if ($u.Scheme -ne 'http' -or $u.IsLoopback) { return }
+    Write-Warning "The $What for $($u.Host) will be sent over plain http://, unencrypted: anyone on the network path can read it. Use an https:// URL."
 }
 
 function Resolve-ApiKeyServer {

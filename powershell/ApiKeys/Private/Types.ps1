@@ -9,13 +9,14 @@
 # first import stores them in AppDomain data under $script:TypeCacheKey; later imports read
 # them back. Bump the version in the key whenever a type's shape changes.
 
-$script:TypeCacheKey = 'ApiKeys.PowerShell.Types.v1'
+$script:TypeCacheKey = 'ApiKeys.PowerShell.Types.v2'
 $script:ConverterCacheKey = 'ApiKeys.PowerShell.UtcDateTimeConverter.v1'
 
 function New-ApiKeysDynamicClass {
     # Emits: public class <Name> : <Parent> { public <type> <field>; ...; ToString() => <field> }
     # $Fields: ordered hashtable name -> type, or name -> @(type, 'jsonName'), or
-    # name -> @(type, $null, 'ignore') for a field System.Text.Json must not touch.
+    # name -> @(type, $null, 'ignore') for a field System.Text.Json must not touch, or
+    # name -> @(type, 'jsonName', 'numberFromString') for a number the JSON holds as a string.
     param(
         [System.Reflection.Emit.ModuleBuilder]$ModuleBuilder,
         [string]$Name,
@@ -26,14 +27,16 @@ function New-ApiKeysDynamicClass {
     $tb = $ModuleBuilder.DefineType($Name, 'Public, Class, BeforeFieldInit', $Parent)
     $nameCtor = [System.Text.Json.Serialization.JsonPropertyNameAttribute].GetConstructor([type[]]@([string]))
     $ignoreCtor = [System.Text.Json.Serialization.JsonIgnoreAttribute].GetConstructor([type[]]@())
+    $numberCtor = [System.Text.Json.Serialization.JsonNumberHandlingAttribute].GetConstructor([type[]]@([System.Text.Json.Serialization.JsonNumberHandling]))
     $defined = @{}
     foreach ($fieldName in $Fields.Keys) {
         $spec = $Fields[$fieldName]
-        $fieldType = $spec; $jsonName = $null; $ignore = $false
+        $fieldType = $spec; $jsonName = $null; $ignore = $false; $fromString = $false
         if ($spec -is [array]) {
             $fieldType = $spec[0]
             $jsonName = $spec[1]
             $ignore = $spec.Count -gt 2 -and $spec[2] -eq 'ignore'
+            $fromString = $spec.Count -gt 2 -and $spec[2] -eq 'numberFromString'
         }
         $fb = $tb.DefineField($fieldName, $fieldType, 'Public')
         if ($jsonName) {
@@ -41,6 +44,10 @@ function New-ApiKeysDynamicClass {
         }
         if ($ignore) {
             $fb.SetCustomAttribute([System.Reflection.Emit.CustomAttributeBuilder]::new($ignoreCtor, [object[]]@()))
+        }
+        if ($fromString) {
+            $fb.SetCustomAttribute([System.Reflection.Emit.CustomAttributeBuilder]::new($numberCtor,
+                    [object[]]@([System.Text.Json.Serialization.JsonNumberHandling]::AllowReadingFromString)))
         }
         $defined[$fieldName] = $fb
     }
@@ -131,6 +138,8 @@ function Initialize-ApiKeysTypes {
                 Version     = [string]
                 AuthMethod  = [string]
                 User        = [string]
+                Generation  = [string]
+                Transport   = [string]
                 Connected   = [bool]
                 ConnectedAt = [datetime]
                 SessionId   = [guid]
@@ -169,6 +178,29 @@ function Initialize-ApiKeysTypes {
         $t.JimCreatedKey = New-ApiKeysDynamicClass $mb 'JIM.ApiKeyCreateResponseDto' ([ordered]@{
                 Key = @([string], $null, 'ignore')
             }) -Parent $t.JimApiKey
+
+        # TrueNAS family: the API's snake_case names (ApiKeyEntry, ApiKeyEntryWithKey), as the
+        # TrueNAS CLI shows them. One class per key model so that each gets the CLI's columns:
+        # ApiKeyEntry (CORE 13 to 24.10: id, name, created_at, allowlist) and UserApiKeyEntry
+        # (25.04+: + username, expires_at, revoked, revoked_reason).
+        $t.TrueNasAllowlistItem = New-ApiKeysDynamicClass $mb 'TrueNAS.AllowlistItem' ([ordered]@{
+                method   = [string]
+                resource = [string]
+            }) -ToStringField 'resource'
+        $t.TrueNasApiKey = New-ApiKeysDynamicClass $mb 'TrueNAS.ApiKeyEntry' ([ordered]@{
+                id             = @([long], 'id', 'numberFromString')
+                name           = [string]
+                created_at     = @($ndt, 'createdAt')
+                allowlist      = $t.TrueNasAllowlistItem.MakeArrayType()
+                username       = [string]
+                expires_at     = @($ndt, 'expiresAt')
+                revoked        = [Nullable[bool]]
+                revoked_reason = @([string], 'revokedReason')
+            }) -ToStringField 'name'
+        $t.TrueNasUserApiKey = New-ApiKeysDynamicClass $mb 'TrueNAS.UserApiKeyEntry' ([ordered]@{}) -Parent $t.TrueNasApiKey
+        $t.TrueNasCreatedKey = New-ApiKeysDynamicClass $mb 'TrueNAS.ApiKeyEntryWithKey' ([ordered]@{
+                key = @([object], $null, 'ignore')
+            }) -Parent $t.TrueNasApiKey
 
         # Cross-server family.
         $t.Role = New-ApiKeysDynamicClass $mb 'ApiKeys.Role' ([ordered]@{

@@ -1,7 +1,7 @@
 function Connect-ApiKeyServer {
     <#
     .SYNOPSIS
-    Connects to a server whose API keys you manage (Immich, JIM; TrueNAS later).
+    Connects to a server whose API keys you manage (Immich, JIM, TrueNAS).
 
     .DESCRIPTION
     Opens a session to a server and makes it the default for the cross-server commands
@@ -11,6 +11,10 @@ function Connect-ApiKeyServer {
     -Kind Auto (the default) lets the library find out what the server is. The credentials
     are checked before the command returns: a wrong key is a terminating AuthenticationError.
     The secret is handed to the native library and not kept by the session object.
+
+    A key or password sent over plain http:// to a host other than loopback gives a warning.
+    TrueNAS 25.04 and later revoke a key used that way, so for them the library refuses to send
+    it (InvalidArgument naming baseUrl) unless -AllowInsecureKeyTransport is given.
 
     .PARAMETER Uri
     The server's base URL, for example http://immich.local:2283 or https://jim.example.org.
@@ -25,6 +29,14 @@ function Connect-ApiKeyServer {
     .PARAMETER Credential
     A user name (Immich: the account's email) and password, for servers that allow password
     login. With -ApiKey on TrueNAS, the user name is the key's owner.
+
+    .PARAMETER Username
+    TrueNAS, with -ApiKey: the key's owner (25.04+ logs in with the owner's name). Without it
+    the library asks the server.
+
+    .PARAMETER AllowInsecureKeyTransport
+    TrueNAS 25.04+: sends the key over plain http:// or ws:// to a host that is not loopback
+    even though the server then revokes it. Only for test systems.
 
     .PARAMETER SkipCertificateCheck
     Does not check the server's TLS certificate. Unsafe: anyone on the network path can read
@@ -50,6 +62,12 @@ function Connect-ApiKeyServer {
     Get-ApiKey -Server $jim, $immich
 
     Keeps two sessions and lists the keys of both servers at once.
+
+    .EXAMPLE
+    Connect-ApiKeyServer -Uri 'https://truenas.local' -ApiKey $env:TRUENAS_KEY -Username truenas_admin -CertificateAuthority ./truenas-ca.pem
+    New-ApiKey -Name 'backup' -ExpiresAt (Get-Date).AddDays(90) -AsPlainText
+
+    Connects to a TrueNAS 25.04+ server as the key's owner and creates a key that expires in 90 days.
 
     .OUTPUTS
     ApiKeys.ApiKeyServer (with -PassThru)
@@ -79,6 +97,11 @@ function Connect-ApiKeyServer {
         [System.Management.Automation.Credential()]
         $Credential,
 
+        [ValidateNotNullOrEmpty()]
+        [string]$Username,
+
+        [switch]$AllowInsecureKeyTransport,
+
         [switch]$SkipCertificateCheck,
 
         [ValidateNotNullOrEmpty()]
@@ -98,33 +121,25 @@ function Connect-ApiKeyServer {
         $ApiKey = $ApiKey.psobject.BaseObject
         if ($ApiKey -is [securestring]) { $config.apiKey = ConvertFrom-ApiKeysSecureString $ApiKey }
         elseif ($ApiKey -is [string] -and $ApiKey) { $config.apiKey = $ApiKey }
-        else {
-            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message "-ApiKey must be a SecureString or a non-empty string, not $($ApiKey.GetType().FullName)." -TargetObject $Uri -ErrorId 'InvalidApiKeyType' -Category InvalidArgument))
+        if (-not $config.Contains('apiKey') -or -not $config.apiKey) {
+            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message "-ApiKey must be a non-empty SecureString or string, not $($ApiKey.GetType().FullName)." -TargetObject $Uri -ErrorId 'InvalidApiKeyType' -Category InvalidArgument))
         }
     }
     if ($Credential) {
         if ($Kind -eq 'Immich') { $config.email = $Credential.UserName } else { $config.username = $Credential.UserName }
         if (-not $config.Contains('apiKey')) { $config.password = $Credential.GetNetworkCredential().Password }
     }
+    if ($Username) { $config.username = $Username }
     if (-not $config.Contains('apiKey') -and -not $config.Contains('password')) {
         $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Give -ApiKey or -Credential.' -TargetObject $Uri -ErrorId 'MissingCredential' -Category InvalidArgument))
     }
-    $tls = [ordered]@{ verify = -not $SkipCertificateCheck }
-    if ($CertificateAuthority) {
-        $caPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($CertificateAuthority)
-        if (-not [System.IO.File]::Exists($caPath)) {
-            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message "The certificate authority file '$caPath' does not exist." -TargetObject $caPath -ErrorId 'CertificateAuthorityNotFound' -Category ObjectNotFound))
-        }
-        $tls.caFile = $caPath
-    }
-    $config.tls = $tls
+    $config.tls = New-ApiKeysTlsConfig -Cmdlet $PSCmdlet -BaseUrl $baseUrl -SkipCertificateCheck:$SkipCertificateCheck -CertificateAuthority $CertificateAuthority
     $config.timeoutMs = $TimeoutSec * 1000
-    if ($SkipCertificateCheck) {
-        Write-Warning "Certificate checks are off for $baseUrl (-SkipCertificateCheck): anyone on the network path could read the API key. Prefer -CertificateAuthority <ca.pem>."
-    }
+    if ($AllowInsecureKeyTransport) { $config.allowInsecureKeyTransport = $true }
 
     $prefix = "Failed to connect to $baseUrl"
     $usedPassword = $config.Contains('password')
+    Test-ApiKeysPlainTransport -Uri $baseUrl -What $(if ($usedPassword) { 'password' } else { 'API key' })
     $handle = Open-ApiKeysNativeSession -Cmdlet $PSCmdlet -Config $config -TargetObject $baseUrl -MessagePrefix $prefix
     $config.Clear()
 
@@ -140,10 +155,7 @@ function Connect-ApiKeyServer {
     $er = $null
     $info = Invoke-Native -Cmdlet $PSCmdlet -Operation server_info -Session $session -ErrorRecord ([ref]$er) -TargetObject $baseUrl -MessagePrefix $prefix
     if ($er) { Close-ApiKeysSession $session; $PSCmdlet.ThrowTerminatingError($er) }
-    $info = ConvertFrom-ApiKeysSmallJson $info
-    $session.Kind = ConvertTo-ApiKeysKindName $info['kind']
-    $session.Product = $info['product']
-    $session.Version = $info['version']
+    Set-ApiKeysServerInfo -Session $session -Json $info
 
     $who = Invoke-Native -Cmdlet $PSCmdlet -Operation whoami -Session $session -ErrorRecord ([ref]$er) -TargetObject $baseUrl -MessagePrefix $prefix
     if ($er -and $er.Exception.Data['ApiKeys.Kind'] -eq 'unsupported') {
@@ -157,17 +169,9 @@ function Connect-ApiKeyServer {
     }
     if ($er) { Close-ApiKeysSession $session; $PSCmdlet.ThrowTerminatingError($er) }
     $session.AuthMethod = if ($usedPassword) { 'password' } else { 'apiKey' }
-    if ($who) {
-        $w = ConvertFrom-ApiKeysSmallJson $who
-        if ($w['authMethod']) { $session.AuthMethod = $w['authMethod'] }
-        $user = $w['user']
-        if ($user -is [System.Collections.IDictionary]) {
-            foreach ($f in 'email', 'username', 'name') { if ($user[$f]) { $session.User = [string]$user[$f]; break } }
-        }
-        elseif ($w['key'] -is [System.Collections.IDictionary] -and $w['key']['name']) {
-            $session.User = "key '$($w['key']['name'])'"
-        }
-    }
+    Set-ApiKeysWhoami -Session $session -Json $who
+    if (-not $session.User -and $Username) { $session.User = $Username }
+    elseif (-not $session.User -and $Credential) { $session.User = $Credential.UserName }
 
     $script:ApiKeyServers.Add($session)
     $script:DefaultSession.ApiKey = $session

@@ -4,9 +4,9 @@ function Disable-ApiKey {
     Disables API keys.
 
     .DESCRIPTION
-    Disables keys on servers that can switch keys on and off (JIM; TrueNAS). A disabled key rejects every request until it is
-    enabled again; unlike removal, this can be undone. Servers
-    without that feature (Immich) give a NotImplemented error for the key. Keys come from -Id
+    Disables keys on servers that can switch keys on and off (JIM). A disabled key rejects
+    every request until it is enabled again; unlike removal, this can be undone. Servers
+    without that feature (Immich, TrueNAS) give a NotImplemented error for the key. Keys come from -Id
     (with -Server, else the default session) or from the pipeline (Get-ApiKey output). A key
     that fails is a non-terminating error; the others are still processed.
 

@@ -4,9 +4,9 @@ function Enable-ApiKey {
     Enables API keys.
 
     .DESCRIPTION
-    Enables keys on servers that can switch keys on and off (JIM; TrueNAS). A disabled key can be used again.
-    Servers
-    without that feature (Immich) give a NotImplemented error for the key. Keys come from -Id
+    Enables keys on servers that can switch keys on and off (JIM). A disabled key can be used
+    again. Servers without that feature (Immich, TrueNAS) give a NotImplemented error for the
+    key. Keys come from -Id
     (with -Server, else the default session) or from the pipeline (Get-ApiKey output). A key
     that fails is a non-terminating error; the others are still processed.
 

@@ -6,8 +6,10 @@ function New-ApiKey {
     .DESCRIPTION
     Creates a key with the given name on the default server, or on each server given with
     -Server. What a key can do is server-specific: Immich keys take -Permission (default
-    'all'), JIM keys take -RoleId; a parameter the server does not know is an InvalidArgument
-    error naming the field. -ExpiresAt is sent in UTC (JIM; TrueNAS 25.04+).
+    'all'), JIM keys take -RoleId, TrueNAS 22.02 to 24.10 keys take -Allowlist (default full
+    access), TrueNAS 25.04+ keys take -Username (the owner, default the logged-in user); a
+    parameter the server does not know is an InvalidArgument error naming the field, and
+    nothing is sent. -ExpiresAt (JIM; TrueNAS 25.04+) is sent in UTC and must be in the future.
 
     The secret is shown only once, in this command's output: as a SecureString in the Secret
     property, or as plain text with -AsPlainText (as in SecretManagement's Get-Secret).
@@ -25,7 +27,14 @@ function New-ApiKey {
     Role ids (JIM). Tab completion lists the server's roles.
 
     .PARAMETER ExpiresAt
-    When the key stops working (JIM, TrueNAS 25.04+).
+    When the key stops working (JIM, TrueNAS 25.04+). Must be in the future.
+
+    .PARAMETER Allowlist
+    What the key may call (TrueNAS 22.02 to 24.10): 'METHOD resource' strings such as
+    'CALL system.info', or hashtables @{ method = 'GET'; resource = '/pool' }.
+
+    .PARAMETER Username
+    The key's owner (TrueNAS 25.04+). Default: the logged-in user.
 
     .PARAMETER Server
     The sessions (from Connect-ApiKeyServer -PassThru or Get-ApiKeyServer) to create the key
@@ -56,6 +65,11 @@ function New-ApiKey {
 
     Creates the same key on every connected Immich server.
 
+    .EXAMPLE
+    New-ApiKey -Name 'metrics' -Allowlist 'CALL reporting.*', 'SUBSCRIBE reporting.realtime' -Server $nas
+
+    Creates a TrueNAS 24.10 key that may only read the reporting data.
+
     .OUTPUTS
     ApiKeys.CreatedApiKey
 
@@ -81,6 +95,12 @@ function New-ApiKey {
 
         [datetime]$ExpiresAt,
 
+        [AllowEmptyCollection()]
+        [object[]]$Allowlist,
+
+        [ValidateNotNullOrEmpty()]
+        [string]$Username,
+
         [ApiKeys.ApiKeyServer[]]$Server,
 
         [switch]$AsPlainText
@@ -90,7 +110,12 @@ function New-ApiKey {
     if ($PSBoundParameters.ContainsKey('Description')) { $body.description = $Description }
     if ($PSBoundParameters.ContainsKey('Permission')) { $body.permissions = [string[]]$Permission }
     if ($PSBoundParameters.ContainsKey('RoleId')) { $body.roleIds = [int[]]@($RoleId) }
-    if ($PSBoundParameters.ContainsKey('ExpiresAt')) { $body.expiresAt = ConvertTo-ApiKeysRfc3339 $ExpiresAt }
+    if ($PSBoundParameters.ContainsKey('ExpiresAt')) {
+        Assert-ApiKeysFutureDate -Cmdlet $PSCmdlet -Date $ExpiresAt
+        $body.expiresAt = ConvertTo-ApiKeysRfc3339 $ExpiresAt
+    }
+    if ($PSBoundParameters.ContainsKey('Allowlist')) { $body.allowlist = ConvertTo-ApiKeysAllowlist -Cmdlet $PSCmdlet -Allowlist $Allowlist }
+    if ($PSBoundParameters.ContainsKey('Username')) { $body.username = $Username }
     $json = ConvertTo-ApiKeysJson $body
     $progress = New-ApiKeysProgress -Activity "Creating API key '$Name'" -Total $servers.Count
     foreach ($s in $servers) {

@@ -4,7 +4,8 @@ function Reset-ApiKey {
     Rotates API keys: each gets a new secret.
 
     .DESCRIPTION
-    Gives each key a new secret. Servers without a rotate operation (Immich, JIM) get a new key
+    Gives each key a new secret. TrueNAS keeps the key and its id (update with reset=true).
+    Servers without a rotate operation (Immich, JIM) get a new key
     with the same name and access, then the old key is deleted; the output's ReplacedId is the
     old id, and Warning says when the old key could not be deleted (the new key is still
     returned: a rotation never loses a secret). The new secret is a SecureString unless

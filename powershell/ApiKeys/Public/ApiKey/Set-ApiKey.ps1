@@ -1,11 +1,13 @@
 function Set-ApiKey {
     <#
     .SYNOPSIS
-    Changes API keys on any server: name, description, permissions, roles, expiry.
+    Changes API keys on any server: name, description, permissions, roles, allowlist, expiry.
 
     .DESCRIPTION
     Updates keys in place. Only the properties you give change; the rest are kept (for JIM the
-    library reads the key and sends it back whole). -ExpiresAt $null removes the expiry. The
+    library reads the key and sends it back whole). -ExpiresAt $null removes the expiry; a date
+    must be in the future. A property the server does not know is an InvalidArgument error
+    naming the field, and nothing is sent. The
     secret never changes here: use Reset-ApiKey for a new secret. Keys come from -Id (with
     -Server, else the default session) or from the pipeline (Get-ApiKey output), each on its
     own server. A key that fails is a non-terminating error; the others are still updated.
@@ -33,6 +35,10 @@ function Set-ApiKey {
 
     .PARAMETER ExpiresAt
     The new expiry, or $null to remove it (JIM, TrueNAS 25.04+).
+
+    .PARAMETER Allowlist
+    The new allowlist (TrueNAS 22.02 to 24.10); it replaces the old one. 'METHOD resource'
+    strings or hashtables @{ method; resource }.
 
     .PARAMETER PassThru
     Returns the updated keys.
@@ -84,6 +90,9 @@ function Set-ApiKey {
 
         [Nullable[datetime]]$ExpiresAt,
 
+        [AllowEmptyCollection()]
+        [object[]]$Allowlist,
+
         [switch]$PassThru
     )
     begin {
@@ -93,10 +102,12 @@ function Set-ApiKey {
         if ($PSBoundParameters.ContainsKey('Permission')) { $update.permissions = [string[]]$Permission }
         if ($PSBoundParameters.ContainsKey('RoleId')) { $update.roleIds = [int[]]@($RoleId) }
         if ($PSBoundParameters.ContainsKey('ExpiresAt')) {
+            Assert-ApiKeysFutureDate -Cmdlet $PSCmdlet -Date $ExpiresAt
             $update.expiresAt = if ($null -eq $ExpiresAt) { $null } else { ConvertTo-ApiKeysRfc3339 $ExpiresAt }
         }
+        if ($PSBoundParameters.ContainsKey('Allowlist')) { $update.allowlist = ConvertTo-ApiKeysAllowlist -Cmdlet $PSCmdlet -Allowlist $Allowlist }
         if ($update.Count -eq 0) {
-            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Nothing to change: give -Name, -Description, -Permission, -RoleId or -ExpiresAt.' -ErrorId 'NothingToUpdate' -Category InvalidArgument))
+            $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Nothing to change: give -Name, -Description, -Permission, -RoleId, -Allowlist or -ExpiresAt.' -ErrorId 'NothingToUpdate' -Category InvalidArgument))
         }
         $json = ConvertTo-ApiKeysJson $update
         $what = ($update.Keys -join ', ')

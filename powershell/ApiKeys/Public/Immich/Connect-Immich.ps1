@@ -7,7 +7,8 @@ function Connect-Immich {
     Opens a session to an Immich server with an API key (-AccessToken) or with an account's
     email and password (-Credential), as PSImmich's Connect-Immich does. Unlike a plain
     HTTP call, the key or login is checked before the command returns: a wrong key is a
-    terminating AuthenticationError.
+    terminating AuthenticationError. A key or password sent over plain http:// to a host other
+    than loopback gives a warning (anyone on the network path can read it).
 
     The session becomes the default for the Immich commands (New-IMAPIKey, Get-IMAPIKey, ...).
     Use -PassThru to keep the session object and pass it to -Session when you work with several
@@ -27,6 +28,14 @@ function Connect-Immich {
     .PARAMETER PassThru
     Returns the new ImmichSession object.
 
+    .PARAMETER SkipCertificateCheck
+    Does not check the server's TLS certificate (not in PSImmich). Unsafe: anyone on the network
+    path can read the key. Prefer -CertificateAuthority. A warning is written when this is used.
+
+    .PARAMETER CertificateAuthority
+    Path to a PEM file with an extra certificate authority to trust, for a server with a
+    self-signed certificate (not in PSImmich).
+
     .EXAMPLE
     Connect-Immich -BaseURL 'http://immich.local:2283' -AccessToken $env:IMMICH_API_KEY
 
@@ -37,6 +46,11 @@ function Connect-Immich {
     Get-IMAPIKey -Session $home2
 
     Logs in with email and password and lists that account's keys.
+
+    .EXAMPLE
+    Connect-Immich -BaseURL 'https://photos.home.arpa' -AccessToken $env:IMMICH_API_KEY -CertificateAuthority ./home-ca.pem
+
+    Connects to a server whose certificate comes from your own certificate authority.
 
     .OUTPUTS
     ImmichSession (with -PassThru)
@@ -63,6 +77,11 @@ function Connect-Immich {
         [System.Management.Automation.Credential()]
         $Credential,
 
+        [switch]$SkipCertificateCheck,
+
+        [ValidateNotNullOrEmpty()]
+        [string]$CertificateAuthority,
+
         [switch]$PassThru
     )
 
@@ -76,6 +95,8 @@ function Connect-Immich {
         $config.password = $Credential.GetNetworkCredential().Password
         $authMethod = 'Credential'
     }
+    $config.tls = New-ApiKeysTlsConfig -Cmdlet $PSCmdlet -BaseUrl $config.baseUrl -SkipCertificateCheck:$SkipCertificateCheck -CertificateAuthority $CertificateAuthority
+    Test-ApiKeysPlainTransport -Uri $config.baseUrl -What $(if ($authMethod -eq 'Credential') { 'password' } else { 'API key' })
     $prefix = "Failed to connect to Immich at $BaseURL"
     $handle = Open-ApiKeysNativeSession -Cmdlet $PSCmdlet -Config $config -TargetObject $BaseURL -MessagePrefix $prefix
     $config.Clear()

@@ -8,6 +8,7 @@ function Connect-JIM {
     same parameters as JIM's own Connect-JIM. Unlike JIM's module, the key is checked before
     the command returns: a wrong, disabled or expired key is a terminating AuthenticationError,
     and a valid key without the Administrator role gives a warning (API key commands need it).
+    A key sent over plain http:// to a host other than loopback gives a warning too.
 
     Connecting again replaces (and closes) the previous JIM connection. The key is kept only
     inside the native library, never in a PowerShell variable of the module, and the returned
@@ -31,6 +32,14 @@ function Connect-JIM {
     .PARAMETER TimeoutSeconds
     Interactive sign-in only; not supported by this module.
 
+    .PARAMETER SkipCertificateCheck
+    Does not check the server's TLS certificate (not in JIM's module). Unsafe: anyone on the network
+    path can read the key. Prefer -CertificateAuthority. A warning is written when this is used.
+
+    .PARAMETER CertificateAuthority
+    Path to a PEM file with an extra certificate authority to trust, for a server with a
+    self-signed certificate (not in JIM's module).
+
     .EXAMPLE
     Connect-JIM -Url 'https://jim.example.org' -ApiKey $env:JIM_API_KEY
 
@@ -40,6 +49,11 @@ function Connect-JIM {
     Connect-JIM 'http://localhost:5200' 'jim_ak_0123...'
 
     The same with positional parameters.
+
+    .EXAMPLE
+    Connect-JIM -Url 'https://jim.internal' -ApiKey $env:JIM_API_KEY -CertificateAuthority ./internal-ca.pem
+
+    Connects to a server whose certificate comes from your own certificate authority.
 
     .OUTPUTS
     System.Management.Automation.PSCustomObject
@@ -69,7 +83,12 @@ function Connect-JIM {
 
         [Parameter(ParameterSetName = 'Interactive')]
         [ValidateRange(30, 600)]
-        [int]$TimeoutSeconds = 300
+        [int]$TimeoutSeconds = 300,
+
+        [switch]$SkipCertificateCheck,
+
+        [ValidateNotNullOrEmpty()]
+        [string]$CertificateAuthority
     )
     if ($Url -notmatch '^https?://') {
         $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Invalid URL format. URL must start with http:// or https://' -TargetObject $Url -ErrorId 'InvalidUrl' -Category InvalidArgument))
@@ -78,8 +97,10 @@ function Connect-JIM {
         $PSCmdlet.ThrowTerminatingError((New-ApiKeysErrorRecord -Kind unsupported -Message 'Interactive (browser) sign-in is not supported by the ApiKeys module. Use Connect-JIM -Url <url> -ApiKey <key>.' -TargetObject $Url -ErrorId 'InteractiveSignInNotSupported' -Category NotImplemented))
     }
     $baseUrl = $Url.TrimEnd('/')
+    $tls = New-ApiKeysTlsConfig -Cmdlet $PSCmdlet -BaseUrl $baseUrl -SkipCertificateCheck:$SkipCertificateCheck -CertificateAuthority $CertificateAuthority
+    Test-ApiKeysPlainTransport -Uri $baseUrl
     $prefix = "Failed to connect to JIM at $baseUrl"
-    $handle = Open-ApiKeysNativeSession -Cmdlet $PSCmdlet -Config ([ordered]@{ kind = 'jim'; baseUrl = $baseUrl; apiKey = $ApiKey }) -TargetObject $baseUrl -MessagePrefix $prefix
+    $handle = Open-ApiKeysNativeSession -Cmdlet $PSCmdlet -Config ([ordered]@{ kind = 'jim'; baseUrl = $baseUrl; apiKey = $ApiKey; tls = $tls }) -TargetObject $baseUrl -MessagePrefix $prefix
 
     $session = [Activator]::CreateInstance($script:Types.ApiKeyServer)
     $session.Kind = 'JIM'

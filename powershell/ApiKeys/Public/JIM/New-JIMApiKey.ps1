@@ -23,7 +23,9 @@ function New-JIMApiKey {
     assignments and so no administrative access.
 
     .PARAMETER ExpiresAt
-    Optional expiry date and time. If omitted, the key does not expire. Sent in UTC.
+    Optional expiry date and time, in the future. If omitted, the key does not expire. Sent in
+    UTC. (JIM itself would store a past date, making a key that never works: this module
+    refuses it before sending.)
 
     .PARAMETER ChangeReason
     A reason recorded in JIM's change history.
@@ -79,6 +81,7 @@ function New-JIMApiKey {
 
         [switch]$PassThru
     )
+    if ($PSBoundParameters.ContainsKey('ExpiresAt')) { Assert-ApiKeysFutureDate -Cmdlet $PSCmdlet -Date $ExpiresAt }
     $s = Resolve-JimConnection -Cmdlet $PSCmdlet
     if (-not $PSCmdlet.ShouldProcess($Name, 'Create API Key')) { return }
     $body = [ordered]@{ name = $Name; roleIds = [int[]]@($RoleIds) }

@@ -25,7 +25,7 @@ function Set-JIMApiKey {
     New set of role IDs. Replaces all existing role assignments.
 
     .PARAMETER ExpiresAt
-    New expiry date and time. Pass $null to remove the expiry entirely.
+    New expiry date and time, in the future. Pass $null to remove the expiry entirely.
 
     .PARAMETER Enable
     Enables the API key.
@@ -78,6 +78,7 @@ function Set-JIMApiKey {
         [Parameter(Mandatory, ValueFromPipelineByPropertyName)]
         [guid]$Id,
 
+        [ValidateNotNullOrEmpty()]
         [string]$Name,
 
         [string]$Description,
@@ -96,6 +97,7 @@ function Set-JIMApiKey {
         [switch]$PassThru
     )
     begin {
+        if ($PSBoundParameters.ContainsKey('ExpiresAt')) { Assert-ApiKeysFutureDate -Cmdlet $PSCmdlet -Date $ExpiresAt }
         $s = Resolve-JimConnection -Cmdlet $PSCmdlet
         $progress = New-ApiKeysProgress -Activity 'Updating JIM API keys'
     }
