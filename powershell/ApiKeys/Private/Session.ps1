@@ -290,3 +290,29 @@ function Resolve-ApiKeyTarget {
         @{ Id = $i; Server = $s; Label = "$i on $($s.Uri)" }
     }
 }
+
+function Invoke-ApiKeyTargetUpdate {
+    # The shared body of Set-, Enable- and Disable-ApiKey: one KeyUpdate JSON sent to each
+    # resolved target, with per-item ShouldProcess (so -WhatIf lists exactly what would change),
+    # progress, name-cache refresh and -PassThru.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [object[]]$Targets,
+        [string]$Json,
+        [string]$Action,
+        [object]$Progress,
+        [switch]$PassThru
+    )
+    foreach ($t in $Targets) {
+        Step-ApiKeysProgress $Progress $t.Label
+        if (-not $Cmdlet.ShouldProcess($t.Label, $Action)) { continue }
+        $out = Invoke-Native -Cmdlet $Cmdlet -Operation key_update -Session $t.Server -Id $t.Id -Json $Json -TargetObject $t.Id
+        if ($null -eq $out) { continue }
+        Clear-ApiKeysKeyNameCache $t.Server
+        if ($PassThru) {
+            $k = ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.ApiKey
+            Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
+            $k
+        }
+    }
+}

@@ -64,17 +64,8 @@ function Disable-ApiKey {
         $progress = New-ApiKeysProgress -Activity 'Disabling API keys'
     }
     process {
-        foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
-            Step-ApiKeysProgress $progress $t.Label
-            if (-not $PSCmdlet.ShouldProcess($t.Label, 'Disable API key')) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $t.Server -Id $t.Id -Json $json -TargetObject $t.Id
-            if ($null -eq $out) { continue }
-            if ($PassThru) {
-                $k = ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.ApiKey
-                Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
-                $k
-            }
-        }
+        $targets = Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server
+        Invoke-ApiKeyTargetUpdate -Cmdlet $PSCmdlet -Targets $targets -Json $json -Action 'Disable API key' -Progress $progress -PassThru:$PassThru
     }
     end { Complete-ApiKeysProgress $progress }
 }

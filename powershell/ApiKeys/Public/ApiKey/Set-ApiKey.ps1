@@ -114,18 +114,8 @@ function Set-ApiKey {
         $progress = New-ApiKeysProgress -Activity 'Updating API keys'
     }
     process {
-        foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
-            Step-ApiKeysProgress $progress $t.Label
-            if (-not $PSCmdlet.ShouldProcess($t.Label, "Set API key $what")) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $t.Server -Id $t.Id -Json $json -TargetObject $t.Id
-            if ($null -eq $out) { continue }
-            Clear-ApiKeysKeyNameCache $t.Server
-            if ($PassThru) {
-                $k = ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.ApiKey
-                Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
-                $k
-            }
-        }
+        $targets = Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server
+        Invoke-ApiKeyTargetUpdate -Cmdlet $PSCmdlet -Targets $targets -Json $json -Action "Set API key $what" -Progress $progress -PassThru:$PassThru
     }
     end { Complete-ApiKeysProgress $progress }
 }
