@@ -19,7 +19,7 @@ catch (ArgumentException e)
 }
 
 using var shutdown = new ShutdownSignal(watchStdin: !options.IgnoreStdin);
-using var tls = options.Https ? TlsMaterial.Create() : null;
+using var tls = options.Https ? TlsMaterial.Create(options.CertName) : null;
 
 // Each kind seeds its keys in its constructor: build them side by side (--seed-keys 100000).
 var building = new List<Task<SandboxKind>>();

@@ -46,6 +46,27 @@ fn tls_is_verified_by_default_and_a_ca_file_or_skip_makes_it_work() {
 }
 
 #[test]
+fn a_certificate_for_another_name_is_refused_even_from_a_trusted_ca() {
+    let sb = Sandbox::start(&[
+        "--kind",
+        "immich",
+        "--https",
+        "--cert-name",
+        "photos.example.org",
+    ]);
+    let ca = sb.info["caFile"].as_str().unwrap().to_owned();
+    let s = Session::from_json(&https_config(&sb, "immich", json!({"caFile": ca}))).unwrap();
+    let e = s.list(&KeyFilter::default()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Tls, "hostname mismatch: {e}");
+    let skipped =
+        Session::from_json(&https_config(&sb, "immich", json!({"verify": false}))).unwrap();
+    assert!(
+        !skipped.list(&KeyFilter::default()).unwrap().is_empty(),
+        "verify:false accepts it"
+    );
+}
+
+#[test]
 fn a_slow_answer_times_out_and_the_session_recovers() {
     let sb = Sandbox::start(&["--kind", "immich"]);
     let cfg = json!({"kind":"immich","baseUrl":sb.url("immich"),"apiKey":sb.key("immich"),

@@ -13,6 +13,8 @@ public sealed partial class SandboxOptions
     public int Port { get; private set; }
     public string ImmichVersion { get; private set; } = "2.x";
     public bool Https { get; private set; }
+    /// <summary>--cert-name NAME: the server certificate names only NAME (hostname-mismatch tests).</summary>
+    public string? CertName { get; private set; }
     public int SeedKeys { get; private set; }
     public string? ImmichKey { get; private set; }
     public string? JimKey { get; private set; }
@@ -66,6 +68,10 @@ public sealed partial class SandboxOptions
                         throw new ArgumentException($"--immich-version: expected 1.x, 2.x or 3.x, got '{o.ImmichVersion}'");
                     break;
                 case "--https": o.Https = true; break;
+                case "--cert-name":
+                    o.CertName = Value();
+                    if (o.CertName.Length == 0) throw new ArgumentException("--cert-name must not be empty");
+                    break;
                 case "--seed-keys": o.SeedKeys = Number(0, 10_000_000); break;
                 case "--immich-key":
                     o.ImmichKey = Value();

@@ -21,7 +21,9 @@ public sealed class TlsMaterial : IDisposable
         CaFile = caFile;
     }
 
-    public static TlsMaterial Create()
+    /// <param name="certName">When set, the server certificate names only this DNS name (not
+    /// 127.0.0.1 or localhost), so a client connecting to 127.0.0.1 sees a name mismatch.</param>
+    public static TlsMaterial Create(string? certName = null)
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -39,8 +41,15 @@ public sealed class TlsMaterial : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1")], false)); // serverAuth
         var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
+        if (certName is null)
+        {
+            san.AddIpAddress(IPAddress.Loopback);
+            san.AddDnsName("localhost");
+        }
+        else
+        {
+            san.AddDnsName(certName);
+        }
         request.CertificateExtensions.Add(san.Build(true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
