@@ -1,0 +1,72 @@
+#!/usr/bin/env pwsh
+# bench/ps/import.ps1: one cold Import-Module, in the fresh pwsh this script runs in
+# (tools/bench starts one process per run). Prints one JSON line on stdout.
+#   -Mode module     Import-Module powershell/ApiKeys (the measured number), then the
+#                    first call's extra cost (Connect-ApiKeyServer + Get-ApiKey -Id) when
+#                    -SandboxFile is given.
+#   -Mode baseline   Import-Module of a one-function module (Import-Module's own floor).
+#   -Mode breakdown  the steps of ApiKeys.psm1 one by one in a dynamic module, each timed:
+#                    dot-sourcing each Private and Public file, emitting the .NET types,
+#                    the argument completers, the format data.
+param(
+    [ValidateSet('module', 'baseline', 'breakdown')][string]$Mode = 'module',
+    [string]$SandboxFile
+)
+$ErrorActionPreference = 'Stop'
+$root = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+$manifest = Join-Path $root 'powershell/ApiKeys/ApiKeys.psd1'
+$ms = { param($sw) [Math]::Round($sw.Elapsed.TotalMilliseconds, 2) }
+$started = [System.Diagnostics.Process]::GetCurrentProcess().StartTime
+$sinceStart = [Math]::Round(([datetime]::Now - $started).TotalMilliseconds, 1)
+
+switch ($Mode) {
+    'baseline' {
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        Import-Module (Join-Path $PSScriptRoot 'Baseline/Baseline.psd1')
+        $import = & $ms $sw
+        @{ mode = $Mode; import_ms = $import; process_age_ms = $sinceStart } | ConvertTo-Json -Compress
+    }
+    'module' {
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        Import-Module $manifest
+        $import = & $ms $sw
+        $first = $null
+        if ($SandboxFile) {
+            $line = Get-Content -LiteralPath $SandboxFile -TotalCount 1 | ConvertFrom-Json
+            $sw.Restart()
+            $s = Connect-ApiKeyServer -Uri $line.immich.baseUrl -ApiKey $line.immich.apiKey -Kind Immich -PassThru
+            $null = Get-ApiKey -Id $line.immich.fixedKeyId -Server $s
+            $first = & $ms $sw
+        }
+        @{ mode = $Mode; import_ms = $import; first_call_ms = $first; process_age_ms = $sinceStart } | ConvertTo-Json -Compress
+    }
+    'breakdown' {
+        $moduleRoot = Split-Path $manifest
+        $steps = [ordered]@{}
+        $total = [System.Diagnostics.Stopwatch]::StartNew()
+        $null = New-Module -Name ApiKeysBreakdown -ArgumentList $moduleRoot, $steps -ScriptBlock {
+            param($ModuleRoot, $Steps)
+            Set-StrictMode -Version 3.0
+            $script:ModuleRoot = $ModuleRoot
+            $sw = [System.Diagnostics.Stopwatch]::new()
+            foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($ModuleRoot, 'Private'), '*.ps1')) {
+                $sw.Restart(); . $file; $Steps["dot-source Private/$([System.IO.Path]::GetFileName($file))"] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            }
+            if (Get-Command Initialize-ApiKeysTypes -ErrorAction SilentlyContinue) {
+                $sw.Restart(); $script:Types = Initialize-ApiKeysTypes; $Steps['Initialize-ApiKeysTypes (Reflection.Emit)'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            }
+            $pub = [System.Diagnostics.Stopwatch]::StartNew(); $n = 0
+            foreach ($dir in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($ModuleRoot, 'Public'))) {
+                foreach ($file in [System.IO.Directory]::GetFiles($dir, '*.ps1')) { . $file; $n++ }
+            }
+            $Steps["dot-source Public/*/*.ps1 ($n files)"] = [Math]::Round($pub.Elapsed.TotalMilliseconds, 2)
+            if (Get-Command Register-ApiKeysArgumentCompleter -ErrorAction SilentlyContinue) {
+                $sw.Restart(); Register-ApiKeysArgumentCompleter; $Steps['Register-ApiKeysArgumentCompleter'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            }
+        }
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        foreach ($f in [System.IO.Directory]::GetFiles((Split-Path $manifest), '*.Format.ps1xml')) { Update-FormatData -AppendPath $f }
+        $steps['Update-FormatData (Format.ps1xml)'] = & $ms $sw
+        @{ mode = $Mode; total_ms = & $ms $total; steps = $steps } | ConvertTo-Json -Compress
+    }
+}
