@@ -1,4 +1,5 @@
-//! One HTTP client per session: a reqwest blocking client reused for every call (keep-alive),
+//! One HTTP client per session: a reqwest client reused for every call (keep-alive), driven on
+//! the caller's thread by the session's current-thread tokio runtime (no per-call thread handoff),
 //! the retry policy, and the mapping of transport failures to [`ErrorKind`]s.
 //!
 //! Retry policy (architecture.md): idempotent calls (GET, PUT, DELETE) are retried on 429
@@ -9,11 +10,10 @@
 use crate::config::SessionConfig;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::Secret;
-use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::Client;
 use reqwest::Method;
 use serde_json::Value;
-use std::io::Read;
 use std::sync::RwLock;
 use std::time::Duration;
 use zeroize::Zeroizing;
@@ -73,6 +73,10 @@ impl Response {
 }
 
 pub struct HttpClient {
+    /// A current-thread runtime: each call drives it on the caller's own thread
+    /// (`block_on`), so no request is handed to another thread and back. Several threads may
+    /// call at once; tokio lets one drive the I/O while the others wait for their answers.
+    runtime: tokio::runtime::Runtime,
     client: Client,
     base: String,
     retries: u32,
@@ -109,10 +113,20 @@ impl HttpClient {
             })?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("cannot start the I/O runtime: {e}"),
+                )
+            })?;
+        let client = runtime
+            .block_on(async { builder.build() })
             .map_err(|e| Error::new(ErrorKind::Tls, format!("cannot set up TLS: {e}")))?;
         Ok(HttpClient {
+            runtime,
             client,
             base: config.base().to_owned(),
             retries: config.retries,
@@ -208,27 +222,39 @@ impl HttpClient {
                 .header(CONTENT_TYPE, "application/json")
                 .body(b.to_vec());
         }
-        let mut response = request.send().map_err(|e| self.transport_error(&e, url))?;
-        let status = response.status().as_u16();
-        let header = |name| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let content_type = header(CONTENT_TYPE);
-        let retry_after = header(RETRY_AFTER).and_then(|v| parse_retry_after(&v));
-        let capacity = response.content_length().unwrap_or(0).min(64 << 20) as usize;
-        let mut body = Zeroizing::new(Vec::with_capacity(capacity));
-        response
-            .read_to_end(&mut body)
-            .map_err(|e| self.body_error(&e, url))?;
-        Ok(Response {
-            status,
-            content_type,
-            retry_after,
-            body,
+        self.runtime.block_on(async {
+            let mut response = request
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&e, url))?;
+            let status = response.status().as_u16();
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v: &HeaderValue| v.to_str().ok())
+                    .map(str::to_owned)
+            };
+            let content_type = header(CONTENT_TYPE);
+            let retry_after = header(RETRY_AFTER).and_then(|v| parse_retry_after(&v));
+            let capacity = response.content_length().unwrap_or(0).min(64 << 20) as usize;
+            let mut body = Zeroizing::new(Vec::with_capacity(capacity));
+            while let Some(chunk) = response.chunk().await.map_err(|e| {
+                let text = if e.is_timeout() {
+                    format!("timed out: {e}")
+                } else {
+                    e.to_string()
+                };
+                self.body_error(&std::io::Error::new(std::io::ErrorKind::Other, text), url)
+            })? {
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Response {
+                status,
+                content_type,
+                retry_after,
+                body,
+            })
         })
     }
 
