@@ -22,10 +22,9 @@ $result = & $mod {
     $session = $script:DefaultSession.Immich
     $native = Get-ApiKeysNative
     $handle = $session.Handle
-    $idBytes = ConvertTo-NativeUtf8 $Id
-    $json = Invoke-Native -Operation key_get -Session $session -Id $Id
+    $sid = [string]$Id
     $type = $script:Types.IMAPIKey
-    $opts = Get-ApiKeysJsonOptions
+    $json = $native.Invoke('key_get', $handle, $sid, $null, $null, $null, 'Text').Value
 
     function Test-EmptyAdvanced {
         # The same declaration as Get-IMAPIKey, with an empty body: PowerShell's own cost of
@@ -39,35 +38,17 @@ $result = & $mod {
         begin {} process {} end {}
     }
     function Test-EmptySimple { param([string]$Id) }
-    function Test-LeanGet {
-        # What a lean command could cost: one advanced function, the P/Invoke call, the JSON
-        # deserialised into the module's type, nothing else (no progress, no helper calls).
-        [CmdletBinding()]
-        param([Parameter(Mandatory, Position = 0)][guid]$Id)
-        $o = [IntPtr]::Zero; $e = [IntPtr]::Zero
-        $b = [System.Text.Encoding]::UTF8.GetBytes("$Id`0")
-        if ($native::apikeys_key_get($handle, $b, [ref]$o, [ref]$e) -ne 0) { $native::apikeys_string_free($e); throw 'failed' }
-        try { [System.Text.Json.JsonSerializer]::Deserialize([System.Runtime.InteropServices.Marshal]::PtrToStringUTF8($o), $type, $opts) }
-        finally { $native::apikeys_string_free($o) }
-    }
 
     $pieces = [ordered]@{
-        'P/Invoke apikeys_key_get + PtrToStringUTF8 + string_free (pre-encoded id; the network call)' = {
-            $o = [IntPtr]::Zero; $e = [IntPtr]::Zero
-            $null = $native::apikeys_key_get($handle, $idBytes, [ref]$o, [ref]$e)
-            $null = [System.Runtime.InteropServices.Marshal]::PtrToStringUTF8($o)
-            $native::apikeys_string_free($o)
-        }
-        'Invoke-Native -Operation key_get (the module helper around the same call)' = { $null = Invoke-Native -Operation key_get -Session $session -Id $Id }
-        'ConvertFrom-ApiKeysJson (System.Text.Json into the emitted type; no network)' = { $null = ConvertFrom-ApiKeysJson -Json $json -Type $type }
-        'JsonSerializer.Deserialize called directly (no network)' = { $null = [System.Text.Json.JsonSerializer]::Deserialize($json, $type, $opts) }
-        'Resolve-ImmichSession (+ Assert-ApiKeysSessionOpen)' = { $null = Resolve-ImmichSession -Cmdlet $null -Session $null }
-        'New-/Step-/Complete-ApiKeysProgress' = { $p = New-ApiKeysProgress -Activity 'x'; Step-ApiKeysProgress $p 'y'; Complete-ApiKeysProgress $p }
-        'ConvertTo-NativeUtf8 (the id to UTF-8 bytes)' = { $null = ConvertTo-NativeUtf8 $Id }
-        'Write-Debug with a -f format (as Invoke-Native does per call)' = { Write-Debug ('libapikeys {0}: status {1} in {2:n1} ms' -f 'key_get', 0, 1.5) }
+        'Library.Invoke key_get, output as text (the network call, the UTF-16 copy)' = { $null = $native.Invoke('key_get', $handle, $sid, $null, $null, $null, 'Text') }
+        'Library.Invoke key_get, output read in place into IMAPIKey (what the command calls)' = { $null = $native.Invoke('key_get', $handle, $sid, $null, $null, $type, 'Object') }
+        'Invoke-Native -Operation key_get -Type (the module helper around the same call)' = { $null = Invoke-Native -Operation key_get -Session $session -Id $Id -Type $type }
+        'ApiKeys.Internal.Json.Read of the text (no network)' = { $null = [ApiKeys.Internal.Json]::Read($json, $type, $false) }
+        'Resolve-ImmichSession' = { $null = Resolve-ImmichSession -Cmdlet $null -Session $session }
+        'ProgressState::new + Due() (per call)' = { $p = [ApiKeys.Internal.ProgressState]::new('x'); $null = $p.Due() }
+        'Write-Debug with a -f format (Invoke-Native does it only when $DebugPreference asks)' = { Write-Debug ('libapikeys {0}: status {1} in {2:n1} ms' -f 'key_get', 0, 1.5) }
         'an empty advanced function with Get-IMAPIKey''s parameters' = { Test-EmptyAdvanced -Id $Id }
         'an empty simple function' = { Test-EmptySimple -Id $Id }
-        'a lean advanced function: P/Invoke + System.Text.Json only (what a command could cost)' = { $null = Test-LeanGet -Id $Id }
         'Get-IMAPIKey -Id (the whole command)' = { $null = Get-IMAPIKey -Id $Id }
         'Get-ApiKey -Id -Server (the whole command)' = { $null = Get-ApiKey -Id $Id -Server $Srv }
     }

@@ -6,7 +6,8 @@
 #                    -SandboxFile is given.
 #   -Mode baseline   Import-Module of a one-function module (Import-Module's own floor).
 #   -Mode breakdown  the steps of ApiKeys.psm1 one by one in a dynamic module, each timed:
-#                    dot-sourcing each Private and Public file, emitting the .NET types,
+#                    loading the runtime assembly, dot-sourcing each Private and Public
+#                    file, the type table,
 #                    the argument completers, the format data.
 param(
     [ValidateSet('module', 'baseline', 'breakdown')][string]$Mode = 'module',
@@ -48,12 +49,16 @@ switch ($Mode) {
             param($ModuleRoot, $Steps)
             Set-StrictMode -Version 3.0
             $script:ModuleRoot = $ModuleRoot
-            $sw = [System.Diagnostics.Stopwatch]::new()
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            if ($null -eq ('ApiKeys.Internal.Library' -as [type])) {
+                $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($ModuleRoot, 'bin', 'ApiKeys.Runtime.dll'))
+            }
+            $Steps['load bin/ApiKeys.Runtime.dll (types, library binding)'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($ModuleRoot, 'Private'), '*.ps1')) {
                 $sw.Restart(); . $file; $Steps["dot-source Private/$([System.IO.Path]::GetFileName($file))"] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             }
             if (Get-Command Initialize-ApiKeysTypes -ErrorAction SilentlyContinue) {
-                $sw.Restart(); $script:Types = Initialize-ApiKeysTypes; $Steps['Initialize-ApiKeysTypes (Reflection.Emit)'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+                $sw.Restart(); $script:Types = Initialize-ApiKeysTypes; $Steps['Initialize-ApiKeysTypes'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             }
             $pub = [System.Diagnostics.Stopwatch]::StartNew(); $n = 0
             foreach ($dir in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($ModuleRoot, 'Public'))) {

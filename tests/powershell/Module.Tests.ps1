@@ -8,11 +8,7 @@ BeforeAll {
     $immichCred = [pscredential]::new($sb.Immich.email, (ConvertTo-SecureString $sb.Immich.password -AsPlainText -Force))
     function Test-NativeHandle([object]$Native, [uint64]$Handle) {
         # Calls apikeys_key_list on a raw handle: 0 = open session, 1 = closed/unknown handle.
-        $out = [IntPtr]::Zero; $err = [IntPtr]::Zero
-        $status = $Native::apikeys_key_list($Handle, $null, [ref]$out, [ref]$err)
-        $Native::apikeys_string_free($out)
-        $Native::apikeys_string_free($err)
-        $status
+        $Native.Invoke('key_list', $Handle, $null, $null, $null, $null, 'Text').Status
     }
 }
 
@@ -62,8 +58,8 @@ Write-Result @{ Ms = [int]$t.TotalMilliseconds; Count = @(Get-Command -Module Ap
     }
 }
 
-Describe 'Emitted types and re-import' {
-    It 'reuses the emitted types and P/Invoke class when the module is imported again' {
+Describe 'Compiled types and re-import' {
+    It 'reuses the types and the bound library when the module is imported again' {
         $t1 = 'ImmichSession' -as [type]
         $k1 = 'JIM.ApiKeyDto' -as [type]
         Import-ApiKeysForTest
@@ -73,7 +69,11 @@ Describe 'Emitted types and re-import' {
         Import-ApiKeysForTest
         $n2 = & (Get-Module ApiKeys) { Get-ApiKeysNative }
         $n2 | Should -Be $n1
-        @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ApiKeys.PowerShell.Types' }).Count | Should -Be 1
+        [object]::ReferenceEquals($n1, $n2) | Should -BeTrue
+        @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'ApiKeys.Runtime' }).Count | Should -Be 1
+        # The types come from the compiled assembly, not from one emitted at import.
+        ('ImmichSession' -as [type]).Assembly.GetName().Name | Should -Be 'ApiKeys.Runtime'
+        ('ImmichSession' -as [type]).Assembly.IsDynamic | Should -BeFalse
     }
 
     It 'a session from before a re-import is closed and says so' {

@@ -53,17 +53,35 @@ Describe 'Pipelines over 200 keys; one failing item does not stop the rest' {
         @(Get-IMAPIKey).id | Should -Be @($victim)
     }
 
-    It 'shows progress while it works and completes it at the end' {
-        $r = Invoke-InNewRunspace -Parameters @{ Url = $immichUrl; Cred = $immichCred } -Script @'
+    It 'shows progress while long work goes on and completes it at the end' {
+        # 30 deletes of 40 ms each (sandbox latency) take over a second: progress starts after
+        # a quarter of a second and then updates every 200 ms.
+        Set-SandboxFault $immichUrl @{ latencyMs = 40; method = 'DELETE' }
+        try {
+            $r = Invoke-InNewRunspace -Parameters @{ Url = $immichUrl; Cred = $immichCred } -Script @'
 Connect-Immich -BaseURL $P.Url -Credential $P.Cred
 $ids = 1..30 | ForEach-Object { (New-IMAPIKey -Name "progress-$_" -Permission 'asset.read').apiKey.id }
 $ids | Remove-IMAPIKey -Force
 '@
+        }
+        finally { Set-SandboxFault $immichUrl -Clear }
         $r.Error.Count | Should -Be 0
         $records = @($r.Progress | Where-Object Activity -eq 'Removing Immich API keys')
-        $records.Count | Should -BeGreaterOrEqual 2
-        $records[0].StatusDescription | Should -BeLike '1: *'
+        $records.Count | Should -BeGreaterOrEqual 3
+        $records[0].StatusDescription | Should -Match '^\d+: [0-9a-f-]{36}$'
+        [int]($records[0].StatusDescription -split ':')[0] | Should -BeGreaterThan 1
         $records[-1].RecordType | Should -Be 'Completed'
+    }
+
+    It 'shows no progress for quick work (a single call)' {
+        $r = Invoke-InNewRunspace -Parameters @{ Url = $immichUrl; Cred = $immichCred } -Script @'
+Connect-Immich -BaseURL $P.Url -Credential $P.Cred
+$k = (New-IMAPIKey -Name 'progress-quick' -Permission 'asset.read').apiKey
+Get-IMAPIKey -Id $k.id | Out-Null
+Remove-IMAPIKey -Id $k.id -Force
+'@
+        $r.Error.Count | Should -Be 0
+        @($r.Progress).Count | Should -Be 0
     }
 }
 

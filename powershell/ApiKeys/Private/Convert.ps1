@@ -1,33 +1,21 @@
 # Private/Convert.ps1: the library's unified JSON -> family objects, and back.
 #
-# Keys are deserialised by System.Text.Json straight into the emitted types of Types.ps1:
+# Keys are read by System.Text.Json straight from the library's UTF-8 output into the types of
+# Types.ps1 (Invoke-Native -Type; ApiKeys.Runtime/Json.cs):
 #   PSImmich.ObjectType.IMAPIKey  camelCase (id, name, createdAt, updatedAt, permissions)
 #   JIM.ApiKeyDto                 PascalCase (Id, Name, ..., KeyPrefix, IsEnabled, Roles)
 #   ApiKeys.ApiKey                the cross-server view of every field
-# Dates become [datetime] in UTC (an emitted JsonConverter), GUID ids become [guid].
+# Dates become [datetime] in UTC (ApiKeys.Internal.UtcDateTimeConverter), GUID ids become [guid].
 # No per-key PowerShell code runs for Immich and JIM lists; the cross-server list only sets
 # Server and Kind on each key.
 
-$script:JsonOptions = $null
 $script:KindNames = @{ immich = 'Immich'; jim = 'JIM'; truenas = 'TrueNAS' }
-
-function Get-ApiKeysJsonOptions {
-    if ($null -eq $script:JsonOptions) {
-        $o = [System.Text.Json.JsonSerializerOptions]::new()
-        $o.IncludeFields = $true
-        $o.PropertyNameCaseInsensitive = $true
-        $o.Converters.Add([Activator]::CreateInstance((Get-ApiKeysUtcDateTimeConverterType)))
-        $script:JsonOptions = $o
-    }
-    $script:JsonOptions
-}
 
 function ConvertFrom-ApiKeysJson {
     # JSON object (or array with -Array) -> instance(s) of $Type.
     param([string]$Json, [type]$Type, [switch]$Array)
-    $target = if ($Array) { $Type.MakeArrayType() } else { $Type }
     try {
-        $result = [System.Text.Json.JsonSerializer]::Deserialize($Json, $target, (Get-ApiKeysJsonOptions))
+        $result = [ApiKeys.Internal.Json]::Read($Json, $Type, [bool]$Array)
     }
     catch {
         # Never include the JSON itself: a created key's JSON holds the secret.
@@ -35,23 +23,6 @@ function ConvertFrom-ApiKeysJson {
     }
     # An array comes back whole (one pipeline object): callers enumerate it with WriteObject.
     if ($Array) { , $result } else { $result }
-}
-
-function ConvertFrom-ApiKeysCreatedJson {
-    # CreatedKey JSON {secret, key, replacedId?, warning?} -> hashtable; Key is a $KeyType.
-    param([string]$Json, [type]$KeyType)
-    $doc = [System.Text.Json.JsonDocument]::Parse($Json)
-    try {
-        $root = $doc.RootElement
-        $result = @{ Secret = $null; Key = $null; ReplacedId = $null; Warning = $null }
-        $p = [System.Text.Json.JsonElement]::new()
-        if ($root.TryGetProperty('secret', [ref]$p)) { $result.Secret = $p.GetString() }
-        if ($root.TryGetProperty('key', [ref]$p)) { $result.Key = ConvertFrom-ApiKeysJson -Json $p.GetRawText() -Type $KeyType }
-        if ($root.TryGetProperty('replacedId', [ref]$p) -and $p.ValueKind -eq 'String') { $result.ReplacedId = $p.GetString() }
-        if ($root.TryGetProperty('warning', [ref]$p) -and $p.ValueKind -eq 'String') { $result.Warning = $p.GetString() }
-        $result
-    }
-    finally { $doc.Dispose() }
 }
 
 function ConvertFrom-ApiKeysCatalogJson {
@@ -203,10 +174,10 @@ function Get-TrueNasKeyType {
 }
 
 function ConvertTo-TrueNasCreatedKey {
-    # CreatedKey JSON (create, rotate) -> TrueNAS.ApiKeyEntryWithKey; key = the secret, a
-    # SecureString unless -AsPlainText.
-    param([string]$Json, [switch]$AsPlainText)
-    $created = ConvertFrom-ApiKeysCreatedJson -Json $Json -KeyType $script:Types.TrueNasCreatedKey
-    $created.Key.key = if ($AsPlainText) { $created.Secret } else { ConvertTo-ApiKeysSecureString $created.Secret }
-    $created.Key
+    # A CreatedKey (create, rotate; Key read as TrueNAS.ApiKeyEntryWithKey) -> its key, whose
+    # key property holds the secret: a SecureString unless -AsPlainText.
+    param([ApiKeys.Internal.CreatedKey]$Created, [switch]$AsPlainText)
+    if ($null -eq $Created) { return }
+    $Created.Key.key = if ($AsPlainText) { $Created.Secret } else { ConvertTo-ApiKeysSecureString $Created.Secret }
+    $Created.Key
 }

@@ -1,14 +1,12 @@
 # Private/Native.ps1: the only door to libapikeys (docs/interfaces.md section 1).
 #
 # - Get-ApiKeysLibraryPath: $env:APIKEYS_LIBRARY, else the module's bin/<rid>/ copy.
-# - Get-ApiKeysNative: emits the P/Invoke class once per process and library path
-#   (TypeBuilder.DefinePInvokeMethod, no Add-Type) and keeps it in AppDomain data so that
-#   re-importing the module reuses it.
-# - Invoke-Native: one call = UTF-8 inputs, status, output JSON, error JSON -> ErrorRecord.
-#   Every string the library returns is freed with apikeys_string_free.
+# - Get-ApiKeysNative: the library, bound once per process and path by ApiKeys.Internal.Library
+#   (bin/ApiKeys.Runtime.dll, powershell/ApiKeys.Runtime/Native.cs): UTF-8 inputs, the status,
+#   the output read in place into the module's types, every returned string freed.
+# - Invoke-Native: one call; a failure becomes an ErrorRecord (Write-ApiKeysNativeError).
 # - New-ApiKeysErrorRecord: the error kind -> ErrorId + ErrorCategory table.
 
-$script:NativeCacheKeyPrefix = 'ApiKeys.PowerShell.Native.v1:'
 $script:Native = $null
 
 function Get-ApiKeysLibraryPath {
@@ -22,80 +20,36 @@ function Get-ApiKeysLibraryPath {
     [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($script:ModuleRoot, 'bin', "$os-$arch", $file))
 }
 
-function New-ApiKeysPInvokeType {
-    param([string]$LibraryPath)
-    $ptrRef = [IntPtr].MakeByRefType()
-    $u64Ref = [uint64].MakeByRefType()
-    $b = [byte[]]
-    $u = [uint64]
-    $signatures = [ordered]@{
-        apikeys_version                = @([IntPtr])
-        apikeys_session_open           = @([int], $b, $u64Ref, $ptrRef)
-        apikeys_session_close          = @([int], $u)
-        apikeys_key_list               = @([int], $u, $b, $ptrRef, $ptrRef)
-        apikeys_key_get                = @([int], $u, $b, $ptrRef, $ptrRef)
-        apikeys_key_create             = @([int], $u, $b, $ptrRef, $ptrRef)
-        apikeys_key_update             = @([int], $u, $b, $b, $ptrRef, $ptrRef)
-        apikeys_key_delete             = @([int], $u, $b, $ptrRef)
-        apikeys_key_delete_with_reason = @([int], $u, $b, $b, $ptrRef)
-        apikeys_key_rotate             = @([int], $u, $b, $ptrRef, $ptrRef)
-        apikeys_whoami                 = @([int], $u, $ptrRef, $ptrRef)
-        apikeys_server_info            = @([int], $u, $ptrRef, $ptrRef)
-        apikeys_catalog                = @([int], $u, $ptrRef, $ptrRef)
-        apikeys_string_free            = @([void], [IntPtr])
-    }
-    $suffix = [System.BitConverter]::ToString(
-        [System.Security.Cryptography.SHA256]::HashData([System.Text.Encoding]::UTF8.GetBytes($LibraryPath))).Replace('-', '').Substring(0, 12)
-    $asm = [System.Reflection.Emit.AssemblyBuilder]::DefineDynamicAssembly(
-        [System.Reflection.AssemblyName]::new("ApiKeys.PowerShell.Native.$suffix"),
-        [System.Reflection.Emit.AssemblyBuilderAccess]::Run)
-    $mb = $asm.DefineDynamicModule("ApiKeys.PowerShell.Native.$suffix")
-    $tb = $mb.DefineType("ApiKeys.Internal.NativeMethods_$suffix", 'Public, Class, Sealed, Abstract')
-    foreach ($name in $signatures.Keys) {
-        $sig = $signatures[$name]
-        [type[]]$params = if ($sig.Count -gt 1) { $sig[1..($sig.Count - 1)] } else { @() }
-        $m = $tb.DefinePInvokeMethod($name, $LibraryPath, $name,
-            [System.Reflection.MethodAttributes]'Public, Static, PinvokeImpl, HideBySig',
-            [System.Reflection.CallingConventions]::Standard, $sig[0], $params,
-            [System.Runtime.InteropServices.CallingConvention]::Cdecl,
-            [System.Runtime.InteropServices.CharSet]::Ansi)
-        $m.SetImplementationFlags($m.GetMethodImplementationFlags() -bor [System.Reflection.MethodImplAttributes]::PreserveSig)
-    }
-    $tb.CreateType()
-}
-
 function Get-ApiKeysNative {
-    # Returns the P/Invoke type for the library, emitting it on first use. Throws a
-    # terminating error through $Cmdlet when the library file is missing.
+    # Returns the library (ApiKeys.Internal.Library in bin/ApiKeys.Runtime.dll), loaded and
+    # bound once per process and path, so re-importing the module reuses it. Throws a
+    # terminating error through $Cmdlet when the library file is missing or cannot be loaded.
     param([System.Management.Automation.PSCmdlet]$Cmdlet)
     if ($null -ne $script:Native) { return $script:Native }
     $path = Get-ApiKeysLibraryPath
+    $er = $null
     if (-not [System.IO.File]::Exists($path)) {
         $how = if ($env:APIKEYS_LIBRARY) { 'Check $env:APIKEYS_LIBRARY' } else { 'Build it with tools/build, or set $env:APIKEYS_LIBRARY to its path' }
         $er = [System.Management.Automation.ErrorRecord]::new(
             [System.IO.FileNotFoundException]::new("The ApiKeys native library was not found at '$path'. $how.", $path),
             'NativeLibraryNotFound', [System.Management.Automation.ErrorCategory]::NotInstalled, $path)
+    }
+    else {
+        try { $script:Native = [ApiKeys.Internal.Library]::Load($path) }
+        catch {
+            $er = [System.Management.Automation.ErrorRecord]::new($_.Exception.GetBaseException(), 'NativeLibraryLoadFailed',
+                [System.Management.Automation.ErrorCategory]::NotInstalled, $path)
+        }
+    }
+    if ($er) {
         if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
         throw $er
     }
-    $domain = [AppDomain]::CurrentDomain
-    $key = $script:NativeCacheKeyPrefix + $path
-    [System.Threading.Monitor]::Enter($domain)
-    try {
-        $type = $domain.GetData($key)
-        if ($null -eq $type) {
-            $type = New-ApiKeysPInvokeType -LibraryPath $path
-            $domain.SetData($key, $type)
-        }
-    }
-    finally { [System.Threading.Monitor]::Exit($domain) }
-    $script:Native = $type
-    $type
+    $script:Native
 }
 
 function Get-ApiKeysLibraryVersion {
-    $n = Get-ApiKeysNative
-    [System.Runtime.InteropServices.Marshal]::PtrToStringUTF8($n::apikeys_version())
+    (Get-ApiKeysNative).Version()
 }
 
 # kind -> ErrorId, ErrorCategory, exception type (style-anchors.md, "How this maps")
@@ -149,21 +103,13 @@ function New-ApiKeysErrorRecord {
     $er
 }
 
-function ConvertTo-NativeUtf8 {
-    # string -> NUL-terminated UTF-8 bytes ($null stays $null: a NULL pointer)
-    param([object]$Text)
-    if ($null -eq $Text) { return $null }
-    $Text = [string]$Text
-    $bytes = [byte[]]::new([System.Text.Encoding]::UTF8.GetByteCount($Text) + 1)
-    $null = [System.Text.Encoding]::UTF8.GetBytes($Text, 0, $Text.Length, $bytes, 0)
-    , $bytes
-}
-
 function Invoke-Native {
     <#
     Calls one ABI function. Returns:
       session_open              -> [uint64] handle
       key_delete, session_close -> $true
+      with -Type                -> the output read as that type (-Array: a whole array, one
+                                   pipeline object; -Created: a CreatedKey whose Key is -Type)
       everything else           -> the output JSON string
     On failure: writes a non-terminating error through $Cmdlet (per-item errors), or throws a
     terminating one (-Terminating, or an error about the connection), and returns nothing.
@@ -177,6 +123,9 @@ function Invoke-Native {
         [object]$Id,
         [object]$Json,
         [object]$Reason,
+        [type]$Type,
+        [switch]$Array,
+        [switch]$Created,
         [object]$TargetObject,
         [string]$MessagePrefix,
         [hashtable]$Messages,
@@ -188,68 +137,37 @@ function Invoke-Native {
     if ($Operation -ne 'session_open') {
         $handle = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
     }
-    $out = [IntPtr]::Zero
-    $err = [IntPtr]::Zero
-    $outHandle = [uint64]0
-    $idBytes = ConvertTo-NativeUtf8 $Id
-    $jsonBytes = ConvertTo-NativeUtf8 $Json
-    $reasonBytes = ConvertTo-NativeUtf8 $Reason
-    $result = $null
-    $errorJson = $null
-    $started = [System.Diagnostics.Stopwatch]::GetTimestamp()
-    try {
-        $status = switch ($Operation) {
-            'session_open' { $native::apikeys_session_open($jsonBytes, [ref]$outHandle, [ref]$err) }
-            'session_close' { $native::apikeys_session_close($handle) }
-            'key_list' { $native::apikeys_key_list($handle, $jsonBytes, [ref]$out, [ref]$err) }
-            'key_get' { $native::apikeys_key_get($handle, $idBytes, [ref]$out, [ref]$err) }
-            'key_create' { $native::apikeys_key_create($handle, $jsonBytes, [ref]$out, [ref]$err) }
-            'key_update' { $native::apikeys_key_update($handle, $idBytes, $jsonBytes, [ref]$out, [ref]$err) }
-            'key_delete' {
-                if ($null -ne $reasonBytes) { $native::apikeys_key_delete_with_reason($handle, $idBytes, $reasonBytes, [ref]$err) }
-                else { $native::apikeys_key_delete($handle, $idBytes, [ref]$err) }
-            }
-            'key_rotate' { $native::apikeys_key_rotate($handle, $idBytes, [ref]$out, [ref]$err) }
-            'whoami' { $native::apikeys_whoami($handle, [ref]$out, [ref]$err) }
-            'server_info' { $native::apikeys_server_info($handle, [ref]$out, [ref]$err) }
-            'catalog' { $native::apikeys_catalog($handle, [ref]$out, [ref]$err) }
-            default { throw "Invoke-Native: unknown operation '$Operation'" }
-        }
-        if ($status -eq 0) {
-            $result = switch ($Operation) {
-                'session_open' { $outHandle }
-                'session_close' { $true }
-                'key_delete' { $true }
-                default { [System.Runtime.InteropServices.Marshal]::PtrToStringUTF8($out) }
-            }
-        }
-        elseif ($err -ne [IntPtr]::Zero) {
-            $errorJson = [System.Runtime.InteropServices.Marshal]::PtrToStringUTF8($err)
-        }
-    }
-    catch [System.DllNotFoundException], [System.EntryPointNotFoundException], [System.BadImageFormatException] {
-        $er = [System.Management.Automation.ErrorRecord]::new($_.Exception, 'NativeLibraryLoadFailed',
-            [System.Management.Automation.ErrorCategory]::NotInstalled, (Get-ApiKeysLibraryPath))
-        if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
-        throw $er
-    }
-    finally {
-        if ($out -ne [IntPtr]::Zero) { $native::apikeys_string_free($out) }
-        if ($err -ne [IntPtr]::Zero) { $native::apikeys_string_free($err) }
-        # The config may hold a secret: zero our copies of the bytes.
-        if ($null -ne $jsonBytes) { [Array]::Clear($jsonBytes, 0, $jsonBytes.Length) }
-    }
+    $shape = if ($Created) { 'Created' } elseif ($Array) { 'Array' } elseif ($Type) { 'Object' } else { 'Text' }
+    $r = $native.Invoke($Operation, $handle, $(if ($null -ne $Id) { [string]$Id }), $(if ($null -ne $Json) { [string]$Json }),
+        $(if ($null -ne $Reason) { [string]$Reason }), $Type, $shape)
     # Diagnostics: the operation, status and time only (never inputs or outputs: they may hold secrets).
-    Write-Debug ("libapikeys {0}: status {1} in {2:n1} ms" -f $Operation, $status, (([System.Diagnostics.Stopwatch]::GetTimestamp() - $started) * 1000.0 / [System.Diagnostics.Stopwatch]::Frequency))
-    if ($status -eq 0) { return $result }
-
-    # Failure: status + error JSON -> ErrorRecord.
-    $details = $null
-    if ($errorJson) {
-        try { $details = ConvertFrom-Json -InputObject $errorJson -AsHashtable -ErrorAction Stop } catch { $details = $null }
+    if ($DebugPreference -ne 'SilentlyContinue') {
+        Write-Debug ("libapikeys {0}: status {1} in {2:n1} ms" -f $Operation, $r.Status, $r.ElapsedMs)
     }
-    $kind = if ($details -and $details['kind']) { [string]$details['kind'] } else { Get-ApiKeysKindFromStatus $status }
-    $message = if ($details -and $details['message']) { [string]$details['message'] } else { "libapikeys returned status $status." }
+    if ($r.Status -eq 0) {
+        # An array is one pipeline object; the caller enumerates it.
+        if ($Array) { return , $r.Value }
+        return $r.Value
+    }
+    $how = @{ Cmdlet = $Cmdlet; Result = $r; TargetObject = $TargetObject; MessagePrefix = $MessagePrefix; Messages = $Messages; Terminating = $Terminating }
+    if ($PSBoundParameters.ContainsKey('ErrorRecord')) { $how.ErrorRecord = $ErrorRecord }
+    Write-ApiKeysNativeError @how
+}
+
+function Write-ApiKeysNativeError {
+    # A failed call (ApiKeys.Internal.NativeResult) -> ErrorRecord: handed back through
+    # -ErrorRecord, thrown (terminating, or an error about the connection), or written.
+    param(
+        [System.Management.Automation.PSCmdlet]$Cmdlet,
+        [ApiKeys.Internal.NativeResult]$Result,
+        [object]$TargetObject,
+        [string]$MessagePrefix,
+        [hashtable]$Messages,
+        [switch]$Terminating,
+        [ref]$ErrorRecord
+    )
+    $kind = if ($Result.Kind) { $Result.Kind } else { Get-ApiKeysKindFromStatus $Result.Status }
+    $message = if ($Result.Message) { $Result.Message } else { "libapikeys returned status $($Result.Status)." }
     if ($Messages -and $Messages.ContainsKey($kind)) { $message = $Messages[$kind] }
     elseif ($MessagePrefix) { $message = "${MessagePrefix}: $message" }
     $action = switch ($kind) {
@@ -259,8 +177,9 @@ function Invoke-Native {
         'tls' { 'Trust the server certificate (-CertificateAuthority) or check the host name.' }
         default { $null }
     }
+    $details = @{ httpStatus = $Result.HttpStatus; serverMessage = $Result.ServerMessage; retryAfterMs = $Result.RetryAfterMs }
     $er = New-ApiKeysErrorRecord -Kind $kind -Message $message -TargetObject $TargetObject -Details $details -RecommendedAction $action
-    if ($ErrorRecord) { $ErrorRecord.Value = $er; return }
+    if ($PSBoundParameters.ContainsKey('ErrorRecord')) { $ErrorRecord.Value = $er; return }
     if ($Terminating -or $kind -in $script:ConnectionErrorKinds) {
         if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($er) }
         throw $er

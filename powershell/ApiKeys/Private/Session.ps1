@@ -112,7 +112,7 @@ function Close-ApiKeysNativeHandle {
     # Closes a raw handle (used when a connect fails after the session was opened).
     param([uint64]$Handle)
     if ($Handle -eq 0 -or $null -eq $script:Native) { return }
-    $null = $script:Native::apikeys_session_close($Handle)
+    $null = $script:Native.CloseSession($Handle)
 }
 
 function Register-ApiKeysSession {
@@ -152,7 +152,7 @@ function Resolve-ImmichSession {
     if ($null -eq $Session) {
         $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NoImmichSession' 'No Immich Session established, please call Connect-Immich' $null))
     }
-    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
+    if (-not $Session.Connected -or $Session.Handle -eq 0) { $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session }
     $Session
 }
 
@@ -164,7 +164,7 @@ function Resolve-JimConnection {
     if ($null -eq $s) {
         $Cmdlet.ThrowTerminatingError((New-ApiKeysSessionError 'NotConnected' $script:JimNotConnectedMessage $null 'ConnectionError'))
     }
-    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
+    if (-not $s.Connected -or $s.Handle -eq 0) { $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s }
     $s
 }
 
@@ -183,7 +183,7 @@ function Resolve-TrueNasSession {
             -Message "-Session: $what to $(Get-ApiKeysSessionUri $Session) was given, but $($Cmdlet.MyInvocation.MyCommand.Name) needs a TrueNAS session (from Connect-TrueNas, or Connect-ApiKeyServer to a TrueNAS server)."
         $Cmdlet.ThrowTerminatingError($er)
     }
-    $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
+    if (-not $Session.Connected -or $Session.Handle -eq 0) { $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session }
     $Session
 }
 
@@ -231,7 +231,8 @@ function Resolve-ApiKeyServer {
         $Server = @($script:DefaultSession.ApiKey)
     }
     foreach ($s in $Server) {
-        $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s
+        # An open session passes without a call: this runs on every command's hot path.
+        if ($null -eq $s -or -not $s.Connected -or $s.Handle -eq 0) { $null = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $s }
         $s
     }
 }
@@ -256,9 +257,9 @@ function Get-ApiKeysKeyNameCache {
     $entry = $script:KeyNameCache[$key]
     if ($entry -and ([datetime]::UtcNow - $entry.Time).TotalSeconds -lt 60) { return $entry.Keys }
     $er = $null
-    $json = Invoke-Native -Operation key_list -Session $Session -ErrorRecord ([ref]$er)
+    $json = Invoke-Native -Operation key_list -Type $script:Types.ApiKey -Array -Session $Session -ErrorRecord ([ref]$er)
     if ($null -eq $json) { return @() }
-    $keys = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey -Array
+    $keys = $json
     $script:KeyNameCache[$key] = @{ Time = [datetime]::UtcNow; Keys = $keys }
     $keys
 }
@@ -304,13 +305,13 @@ function Invoke-ApiKeyTargetUpdate {
         [switch]$PassThru
     )
     foreach ($t in $Targets) {
-        Step-ApiKeysProgress $Progress $t.Label
+        if ($Progress.Due()) { Write-ApiKeysProgress $Progress $t.Label }
         if (-not $Cmdlet.ShouldProcess($t.Label, $Action)) { continue }
-        $out = Invoke-Native -Cmdlet $Cmdlet -Operation key_update -Session $t.Server -Id $t.Id -Json $Json -TargetObject $t.Id
+        $out = Invoke-Native -Cmdlet $Cmdlet -Operation key_update -Type $script:Types.ApiKey -Session $t.Server -Id $t.Id -Json $Json -TargetObject $t.Id
         if ($null -eq $out) { continue }
         Clear-ApiKeysKeyNameCache $t.Server
         if ($PassThru) {
-            $k = ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.ApiKey
+            $k = $out
             Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
             $k
         }

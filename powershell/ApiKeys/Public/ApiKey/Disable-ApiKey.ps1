@@ -61,11 +61,11 @@ function Disable-ApiKey {
     )
     begin {
         $json = ConvertTo-ApiKeysJson ([ordered]@{ enabled = $false })
-        $progress = New-ApiKeysProgress -Activity 'Disabling API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Disabling API keys')
     }
     process {
         $targets = Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server
         Invoke-ApiKeyTargetUpdate -Cmdlet $PSCmdlet -Targets $targets -Json $json -Action 'Disable API key' -Progress $progress -PassThru:$PassThru
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -61,11 +61,11 @@ function Enable-ApiKey {
     )
     begin {
         $json = ConvertTo-ApiKeysJson ([ordered]@{ enabled = $true })
-        $progress = New-ApiKeysProgress -Activity 'Enabling API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Enabling API keys')
     }
     process {
         $targets = Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server
         Invoke-ApiKeyTargetUpdate -Cmdlet $PSCmdlet -Targets $targets -Json $json -Action 'Enable API key' -Progress $progress -PassThru:$PassThru
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

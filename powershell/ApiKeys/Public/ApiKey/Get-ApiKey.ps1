@@ -79,7 +79,8 @@ function Get-ApiKey {
         [ApiKeys.ApiKeyServer[]]$Server
     )
     begin {
-        $progress = New-ApiKeysProgress -Activity 'Getting API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Getting API keys')
+        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
         $servers = @(Resolve-ApiKeyServer -Cmdlet $PSCmdlet -Server $Server)
@@ -91,17 +92,17 @@ function Get-ApiKey {
             if ($PSBoundParameters.ContainsKey('ExpiringWithin')) { $filter.expiringWithinSeconds = [long]$ExpiringWithin.TotalSeconds }
             $filterJson = if ($filter.Count) { ConvertTo-ApiKeysJson $filter } else { $null }
             foreach ($s in $servers) {
-                Step-ApiKeysProgress $progress $s.Uri
+                if ($progress.Due()) { Write-ApiKeysProgress $progress $s.Uri }
                 $er = $null
                 $json = if ($many) {
-                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $s -Json $filterJson -TargetObject $s.Uri -ErrorRecord ([ref]$er)
+                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.ApiKey -Array -Session $s -Json $filterJson -TargetObject $s.Uri -ErrorRecord ([ref]$er)
                 }
                 else {
-                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $s -Json $filterJson -TargetObject $s.Uri
+                    Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.ApiKey -Array -Session $s -Json $filterJson -TargetObject $s.Uri
                 }
                 if ($er) { $PSCmdlet.WriteError($er); continue }
                 if ($null -eq $json) { continue }
-                $keys = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey -Array
+                $keys = $json
                 Set-ApiKeysKeyServer -Keys $keys -Server $s
                 $PSCmdlet.WriteObject($keys, $true)
             }
@@ -109,14 +110,17 @@ function Get-ApiKey {
         }
         foreach ($s in $servers) {
             foreach ($keyId in $Id) {
-                Step-ApiKeysProgress $progress "$keyId on $($s.Uri)"
-                $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $s -Id $keyId -TargetObject $keyId
-                if ($null -eq $json) { continue }
-                $k = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.ApiKey
-                Set-ApiKeysKeyServer -Keys @($k) -Server $s
+                if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId on $($s.Uri)" }
+                # The hot path (one key by id): one call into the library per key, and
+                # PowerShell code only when it fails (bench/README.md, "Where a call's time goes").
+                $r = $native.Invoke('key_get', $s.Handle, $keyId, $null, $null, $script:Types.ApiKey, 'Object')
+                if ($r.Status -ne 0) { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $keyId; continue }
+                $k = $r.Value
+                $k.Server = $s
+                $k.Kind = $s.Kind
                 $k
             }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -117,14 +117,14 @@ function New-ApiKey {
     if ($PSBoundParameters.ContainsKey('Allowlist')) { $body.allowlist = ConvertTo-ApiKeysAllowlist -Cmdlet $PSCmdlet -Allowlist $Allowlist }
     if ($PSBoundParameters.ContainsKey('Username')) { $body.username = $Username }
     $json = ConvertTo-ApiKeysJson $body
-    $progress = New-ApiKeysProgress -Activity "Creating API key '$Name'" -Total $servers.Count
+    $progress = [ApiKeys.Internal.ProgressState]::new("Creating API key '$Name'", $servers.Count)
     foreach ($s in $servers) {
-        Step-ApiKeysProgress $progress $s.Uri
+        if ($progress.Due()) { Write-ApiKeysProgress $progress $s.Uri }
         if (-not $PSCmdlet.ShouldProcess("$Name on $($s.Uri)", 'Create API key')) { continue }
-        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Session $s -Json $json -TargetObject $Name
+        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.ApiKey -Created -Session $s -Json $json -TargetObject $Name
         if ($null -eq $out) { continue }
         Clear-ApiKeysKeyNameCache $s
-        $created = ConvertFrom-ApiKeysCreatedJson -Json $out -KeyType $script:Types.ApiKey
+        $created = $out
         Set-ApiKeysKeyServer -Keys @($created.Key) -Server $s
         $o = [Activator]::CreateInstance($script:Types.CreatedApiKey)
         $o.Kind = $s.Kind

@@ -66,13 +66,13 @@ function Remove-ApiKey {
     )
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
-        $progress = New-ApiKeysProgress -Activity 'Removing API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Removing API keys')
     }
     process {
         $byObject = @{}
         foreach ($k in @($InputObject)) { if ($k) { $byObject[$k.Id] = $k } }
         foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
-            Step-ApiKeysProgress $progress $t.Label
+            if ($progress.Due()) { Write-ApiKeysProgress $progress $t.Label }
             if (-not $PSCmdlet.ShouldProcess($t.Label, 'Remove API key')) { continue }
             $ok = Invoke-Native -Cmdlet $PSCmdlet -Operation key_delete -Session $t.Server -Id $t.Id -TargetObject $t.Id
             if (-not $ok) { continue }
@@ -81,5 +81,5 @@ function Remove-ApiKey {
             if ($PassThru -and $byObject.ContainsKey($t.Id)) { $byObject[$t.Id] }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

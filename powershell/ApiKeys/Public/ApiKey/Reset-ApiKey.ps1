@@ -69,16 +69,16 @@ function Reset-ApiKey {
     )
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
-        $progress = New-ApiKeysProgress -Activity 'Rotating API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Rotating API keys')
     }
     process {
         foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
-            Step-ApiKeysProgress $progress $t.Label
+            if ($progress.Due()) { Write-ApiKeysProgress $progress $t.Label }
             if (-not $PSCmdlet.ShouldProcess($t.Label, 'Rotate API key (new secret)')) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Session $t.Server -Id $t.Id -TargetObject $t.Id
+            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.ApiKey -Created -Session $t.Server -Id $t.Id -TargetObject $t.Id
             if ($null -eq $out) { continue }
             Clear-ApiKeysKeyNameCache $t.Server
-            $created = ConvertFrom-ApiKeysCreatedJson -Json $out -KeyType $script:Types.ApiKey
+            $created = $out
             Set-ApiKeysKeyServer -Keys @($created.Key) -Server $t.Server
             if ($created.Warning) { Write-Warning "$($t.Label): $($created.Warning)" }
             $o = [Activator]::CreateInstance($script:Types.CreatedApiKey)
@@ -93,5 +93,5 @@ function Reset-ApiKey {
             $o
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -111,11 +111,11 @@ function Set-ApiKey {
         }
         $json = ConvertTo-ApiKeysJson $update
         $what = ($update.Keys -join ', ')
-        $progress = New-ApiKeysProgress -Activity 'Updating API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Updating API keys')
     }
     process {
         $targets = Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server
         Invoke-ApiKeyTargetUpdate -Cmdlet $PSCmdlet -Targets $targets -Json $json -Action "Set API key $what" -Progress $progress -PassThru:$PassThru
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

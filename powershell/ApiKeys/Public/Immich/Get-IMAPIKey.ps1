@@ -53,21 +53,25 @@ function Get-IMAPIKey {
     )
     begin {
         $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
-        $progress = New-ApiKeysProgress -Activity 'Getting Immich API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Getting Immich API keys')
+        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'list') {
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $Session -TargetObject $Session.BaseUri
+            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.IMAPIKey -Array -Session $Session -TargetObject $Session.BaseUri
             if ($null -ne $json) {
-                $PSCmdlet.WriteObject((ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.IMAPIKey -Array), $true)
+                $PSCmdlet.WriteObject($json, $true)
             }
             return
         }
+        # The hot path (one key by id): one call into the library per key, and PowerShell
+        # code only when it fails (see bench/README.md, "Where a call's time goes").
         foreach ($keyId in $Id) {
-            Step-ApiKeysProgress $progress "$keyId"
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $Session -Id $keyId -TargetObject $keyId
-            if ($null -ne $json) { ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.IMAPIKey }
+            if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
+            $r = $native.Invoke('key_get', $Session.Handle, $keyId, $null, $null, $script:Types.IMAPIKey, 'Object')
+            if ($r.Status -eq 0) { $r.Value }
+            else { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $keyId }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -53,11 +53,11 @@ function Remove-IMAPIKey {
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
         $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
-        $progress = New-ApiKeysProgress -Activity 'Removing Immich API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Removing Immich API keys')
     }
     process {
         foreach ($keyId in $Id) {
-            Step-ApiKeysProgress $progress "$keyId"
+            if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
             if (-not $PSCmdlet.ShouldProcess("$keyId", 'Remove API key')) { continue }
             $ok = Invoke-Native -Cmdlet $PSCmdlet -Operation key_delete -Session $Session -Id $keyId -TargetObject $keyId
             if ($ok) {
@@ -66,5 +66,5 @@ function Remove-IMAPIKey {
             }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

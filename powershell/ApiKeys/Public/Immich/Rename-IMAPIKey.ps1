@@ -53,16 +53,16 @@ function Rename-IMAPIKey {
     )
     begin {
         $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
-        $progress = New-ApiKeysProgress -Activity 'Renaming Immich API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Renaming Immich API keys')
     }
     process {
-        Step-ApiKeysProgress $progress "$Id"
+        if ($progress.Due()) { Write-ApiKeysProgress $progress "$Id" }
         if (-not $PSCmdlet.ShouldProcess("$Id", "Rename API key to '$Name'")) { return }
         $json = ConvertTo-ApiKeysJson ([ordered]@{ name = $Name })
-        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $Session -Id $Id -Json $json -TargetObject $Id
+        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Type $script:Types.IMAPIKey -Session $Session -Id $Id -Json $json -TargetObject $Id
         if ($null -eq $out) { return }
         Clear-ApiKeysKeyNameCache $Session
-        ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.IMAPIKey
+        $out
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

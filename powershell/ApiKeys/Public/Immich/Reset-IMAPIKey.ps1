@@ -55,16 +55,16 @@ function Reset-IMAPIKey {
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
         $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
-        $progress = New-ApiKeysProgress -Activity 'Rotating Immich API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Rotating Immich API keys')
     }
     process {
         foreach ($keyId in $Id) {
-            Step-ApiKeysProgress $progress "$keyId"
+            if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
             if (-not $PSCmdlet.ShouldProcess("$keyId", 'Rotate API key (create a new secret, delete the old key)')) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Session $Session -Id $keyId -TargetObject $keyId
+            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.IMAPIKey -Created -Session $Session -Id $keyId -TargetObject $keyId
             if ($null -eq $out) { continue }
             Clear-ApiKeysKeyNameCache $Session
-            $created = ConvertFrom-ApiKeysCreatedJson -Json $out -KeyType $script:Types.IMAPIKey
+            $created = $out
             if ($created.Warning) { Write-Warning $created.Warning }
             [pscustomobject]@{
                 secret     = $created.Secret
@@ -73,5 +73,5 @@ function Reset-IMAPIKey {
             }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -67,17 +67,17 @@ function Set-IMAPIKey {
         if ($PSBoundParameters.ContainsKey('Permission')) { $update.permissions = [string[]]$Permission }
         $json = ConvertTo-ApiKeysJson $update
         $what = ($update.Keys | ForEach-Object { if ($_ -eq 'name') { "name '$Name'" } else { "permissions $($Permission -join ', ')" } }) -join ' and '
-        $progress = New-ApiKeysProgress -Activity 'Updating Immich API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Updating Immich API keys')
     }
     process {
         foreach ($keyId in $Id) {
-            Step-ApiKeysProgress $progress "$keyId"
+            if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
             if (-not $PSCmdlet.ShouldProcess("$keyId", "Set API key $what")) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $Session -Id $keyId -Json $json -TargetObject $keyId
+            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Type $script:Types.IMAPIKey -Session $Session -Id $keyId -Json $json -TargetObject $keyId
             if ($null -eq $out) { continue }
             Clear-ApiKeysKeyNameCache $Session
-            ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.IMAPIKey
+            $out
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -65,20 +65,24 @@ function Get-JIMApiKey {
     )
     begin {
         $s = Resolve-JimConnection -Cmdlet $PSCmdlet
-        $progress = New-ApiKeysProgress -Activity 'Getting JIM API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Getting JIM API keys')
+        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'List') {
             $filter = if ($Name) { ConvertTo-ApiKeysJson ([ordered]@{ name = $Name }) } else { $null }
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $s -Json $filter -TargetObject $s.Uri -MessagePrefix 'Failed to list API Keys'
+            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.JimApiKey -Array -Session $s -Json $filter -TargetObject $s.Uri -MessagePrefix 'Failed to list API Keys'
             if ($null -ne $json) {
-                $PSCmdlet.WriteObject((ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.JimApiKey -Array), $true)
+                $PSCmdlet.WriteObject($json, $true)
             }
             return
         }
-        Step-ApiKeysProgress $progress "$Id"
-        $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $s -Id $Id -TargetObject $Id -Messages @{ not_found = "API Key not found: $Id" }
-        if ($null -ne $json) { ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.JimApiKey }
+        # The hot path (one key by id): one call into the library, and PowerShell code only
+        # when it fails (see bench/README.md, "Where a call's time goes").
+        if ($progress.Due()) { Write-ApiKeysProgress $progress "$Id" }
+        $r = $native.Invoke('key_get', $s.Handle, $Id, $null, $null, $script:Types.JimApiKey, 'Object')
+        if ($r.Status -eq 0) { $r.Value }
+        else { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $Id -Messages @{ not_found = "API Key not found: $Id" } }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

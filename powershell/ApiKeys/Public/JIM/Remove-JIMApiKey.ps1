@@ -71,7 +71,7 @@ function Remove-JIMApiKey {
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
         $s = Resolve-JimConnection -Cmdlet $PSCmdlet
-        $progress = New-ApiKeysProgress -Activity 'Deleting JIM API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Deleting JIM API keys')
     }
     process {
         $key = $null
@@ -91,16 +91,16 @@ function Remove-JIMApiKey {
             $keyId = $Id
             $label = "$keyId"
         }
-        Step-ApiKeysProgress $progress $label
+        if ($progress.Due()) { Write-ApiKeysProgress $progress $label }
         if ($WhatIfPreference) {
             # -WhatIf wins over -Force and sends nothing, not even the read.
             $null = $PSCmdlet.ShouldProcess($label, 'Delete API Key')
             return
         }
         if ($null -eq $key) {
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $s -Id $keyId -TargetObject $keyId -Messages @{ not_found = "API Key not found: $keyId" }
+            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $script:Types.JimApiKey -Session $s -Id $keyId -TargetObject $keyId -Messages @{ not_found = "API Key not found: $keyId" }
             if ($null -eq $json) { return }
-            $key = ConvertFrom-ApiKeysJson -Json $json -Type $script:Types.JimApiKey
+            $key = $json
             $label = "$($key.Name) ($keyId)"
         }
         if (-not $PSCmdlet.ShouldProcess($label, 'Delete API Key')) { return }
@@ -111,5 +111,5 @@ function Remove-JIMApiKey {
         Write-Verbose "Deleted API key $label."
         if ($PassThru) { $key }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -99,10 +99,10 @@ function Set-JIMApiKey {
     begin {
         if ($PSBoundParameters.ContainsKey('ExpiresAt')) { Assert-ApiKeysFutureDate -Cmdlet $PSCmdlet -Date $ExpiresAt }
         $s = Resolve-JimConnection -Cmdlet $PSCmdlet
-        $progress = New-ApiKeysProgress -Activity 'Updating JIM API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Updating JIM API keys')
     }
     process {
-        Step-ApiKeysProgress $progress "$Id"
+        if ($progress.Due()) { Write-ApiKeysProgress $progress "$Id" }
         if ($Enable -and $Disable) {
             $PSCmdlet.WriteError((New-ApiKeysErrorRecord -Kind invalid_argument -Message 'Cannot specify both -Enable and -Disable' -TargetObject $Id -ErrorId 'EnableDisableConflict' -Category InvalidArgument))
             return
@@ -118,10 +118,10 @@ function Set-JIMApiKey {
         if ($Enable) { $update.enabled = $true }
         if ($Disable) { $update.enabled = $false }
         if ($ChangeReason) { $update.changeReason = $ChangeReason }
-        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $s -Id $Id -Json (ConvertTo-ApiKeysJson $update) -TargetObject $Id -MessagePrefix 'Failed to update API Key'
+        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Type $script:Types.JimApiKey -Session $s -Id $Id -Json (ConvertTo-ApiKeysJson $update) -TargetObject $Id -MessagePrefix 'Failed to update API Key'
         if ($null -eq $out) { return }
         if ($update.Contains('name')) { Clear-ApiKeysKeyNameCache $s }
-        if ($PassThru) { ConvertFrom-ApiKeysJson -Json $out -Type $script:Types.JimApiKey }
+        if ($PassThru) { $out }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

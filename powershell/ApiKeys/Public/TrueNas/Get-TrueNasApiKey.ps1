@@ -75,22 +75,22 @@ function Get-TrueNasApiKey {
     begin {
         $Session = Resolve-TrueNasSession -Cmdlet $PSCmdlet -Session $Session
         $type = Get-TrueNasKeyType $Session
-        $progress = New-ApiKeysProgress -Activity 'Getting TrueNAS API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Getting TrueNAS API keys')
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'List') {
             $filter = if ($Name) { ConvertTo-ApiKeysJson ([ordered]@{ name = $Name }) } else { $null }
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Session $Session -Json $filter -TargetObject $Session.Uri
+            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $type -Array -Session $Session -Json $filter -TargetObject $Session.Uri
             if ($null -ne $json) {
-                $PSCmdlet.WriteObject((ConvertFrom-ApiKeysJson -Json $json -Type $type -Array), $true)
+                $PSCmdlet.WriteObject($json, $true)
             }
             return
         }
         foreach ($keyId in $Id) {
-            Step-ApiKeysProgress $progress "$keyId"
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Session $Session -Id $keyId -TargetObject $keyId
-            if ($null -ne $json) { ConvertFrom-ApiKeysJson -Json $json -Type $type }
+            if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
+            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $type -Session $Session -Id $keyId -TargetObject $keyId
+            if ($null -ne $json) { $json }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

@@ -96,8 +96,8 @@ function New-TrueNasApiKey {
         $body.expiresAt = ConvertTo-ApiKeysRfc3339 $ExpiresAt
     }
     if (-not $PSCmdlet.ShouldProcess("$Name on $($Session.Uri)", 'Create API key')) { return }
-    $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Session $Session -Json (ConvertTo-ApiKeysJson $body) -TargetObject $Name
+    $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.TrueNasCreatedKey -Created -Session $Session -Json (ConvertTo-ApiKeysJson $body) -TargetObject $Name
     if ($null -eq $out) { return }
     Clear-ApiKeysKeyNameCache $Session
-    ConvertTo-TrueNasCreatedKey -Json $out -AsPlainText:$AsPlainText
+    ConvertTo-TrueNasCreatedKey -Created $out -AsPlainText:$AsPlainText
 }

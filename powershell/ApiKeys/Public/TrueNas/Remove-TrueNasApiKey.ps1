@@ -61,7 +61,7 @@ function Remove-TrueNasApiKey {
     begin {
         if ($Force -and -not $WhatIfPreference) { $ConfirmPreference = 'None' }
         $Session = Resolve-TrueNasSession -Cmdlet $PSCmdlet -Session $Session
-        $progress = New-ApiKeysProgress -Activity 'Removing TrueNAS API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Removing TrueNAS API keys')
     }
     process {
         $targets = if ($PSCmdlet.ParameterSetName -eq 'ByInputObject') {
@@ -71,7 +71,7 @@ function Remove-TrueNasApiKey {
             foreach ($i in $Id) { @{ Id = $i; Label = "$i on $($Session.Uri)" } }
         }
         foreach ($t in $targets) {
-            Step-ApiKeysProgress $progress $t.Label
+            if ($progress.Due()) { Write-ApiKeysProgress $progress $t.Label }
             if (-not $PSCmdlet.ShouldProcess($t.Label, 'Remove API key')) { continue }
             $ok = Invoke-Native -Cmdlet $PSCmdlet -Operation key_delete -Session $Session -Id $t.Id -TargetObject $t.Id
             if (-not $ok) { continue }
@@ -79,5 +79,5 @@ function Remove-TrueNasApiKey {
             Write-Verbose "Removed API key $($t.Label)."
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }

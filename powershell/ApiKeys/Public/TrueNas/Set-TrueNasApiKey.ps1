@@ -135,7 +135,7 @@ function Set-TrueNasApiKey {
         if ($update.Count) { $actions += "Set API key $($update.Keys -join ', ')" }
         if ($Reset) { $actions += 'Reset API key (new secret; the old one stops working)' }
         $action = $actions -join '; '
-        $progress = New-ApiKeysProgress -Activity 'Updating TrueNAS API keys'
+        $progress = [ApiKeys.Internal.ProgressState]::new('Updating TrueNAS API keys')
     }
     process {
         $targets = if ($PSCmdlet.ParameterSetName -eq 'ByInputObject') {
@@ -145,21 +145,21 @@ function Set-TrueNasApiKey {
             foreach ($i in $Id) { @{ Id = $i; Label = "$i on $($Session.Uri)" } }
         }
         foreach ($t in $targets) {
-            Step-ApiKeysProgress $progress $t.Label
+            if ($progress.Due()) { Write-ApiKeysProgress $progress $t.Label }
             if (-not $PSCmdlet.ShouldProcess($t.Label, $action)) { continue }
             if ($json) {
-                $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Session $Session -Id $t.Id -Json $json -TargetObject $t.Id
+                $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_update -Type $type -Session $Session -Id $t.Id -Json $json -TargetObject $t.Id
                 if ($null -eq $out) { continue }
                 Clear-ApiKeysKeyNameCache $Session
-                if ($PassThru -and -not $Reset) { ConvertFrom-ApiKeysJson -Json $out -Type $type }
+                if ($PassThru -and -not $Reset) { $out }
             }
             if ($Reset) {
-                $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Session $Session -Id $t.Id -TargetObject $t.Id
+                $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.TrueNasCreatedKey -Created -Session $Session -Id $t.Id -TargetObject $t.Id
                 if ($null -eq $out) { continue }
                 Write-Verbose "Reset API key $($t.Label): it has a new secret."
-                ConvertTo-TrueNasCreatedKey -Json $out -AsPlainText:$AsPlainText
+                ConvertTo-TrueNasCreatedKey -Created $out -AsPlainText:$AsPlainText
             }
         }
     }
-    end { Complete-ApiKeysProgress $progress }
+    end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
 }
