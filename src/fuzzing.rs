@@ -93,6 +93,32 @@ fn response(payload: &[u8]) {
     };
     let _ = immich::immich_error(&r, "fuzz");
     let _ = jim::jim_error(&r, "fuzz", payload[1] & 4 != 0);
+    // The streamed list parse must give what parsing the whole body first gave: the same
+    // keys, or the same error (kind and message).
+    for to_key in [immich::key_from_json, jim::key_from_json] {
+        let whole: crate::Result<Vec<_>> = r.json("fuzz").and_then(|v| match v {
+            serde_json::Value::Array(items) => items.iter().map(to_key).collect(),
+            _ => Err(crate::Error::protocol(
+                "fuzz: the answer is not a JSON array",
+            )),
+        });
+        let mut keys = Vec::new();
+        let streamed = r
+            .json_array_each("fuzz", &mut |v| {
+                keys.push(to_key(&v)?);
+                Ok(())
+            })
+            .map(|()| keys);
+        match (&whole, &streamed) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "streamed keys"),
+            (Err(a), Err(b)) => assert_eq!(
+                (a.kind, &a.message, a.http_status),
+                (b.kind, &b.message, b.http_status),
+                "streamed error"
+            ),
+            _ => panic!("streamed list: {streamed:?}, whole body: {whole:?}"),
+        }
+    }
     if let Ok(v) = r.json("fuzz") {
         let _ = immich::key_from_json(&v);
         let _ = jim::key_from_json(&v);

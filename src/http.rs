@@ -9,6 +9,7 @@
 
 use crate::config::SessionConfig;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::ArrayError;
 use crate::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::Client;
@@ -55,20 +56,48 @@ impl Response {
     /// The body as JSON; a non-JSON body is a protocol error naming `what`.
     pub fn json(&self, what: &str) -> Result<Value> {
         if self.is_html() {
-            return Err(Error::protocol(format!(
-                "{what}: the server answered with an HTML page instead of JSON (HTTP {}); is the base URL right?",
-                self.status
-            ))
-            .with_status(self.status));
+            return Err(self.html_error(what));
         }
-        serde_json::from_slice(&self.body).map_err(|e| {
-            Error::protocol(format!(
-                "{what}: the server's answer is not valid JSON (HTTP {}): {}",
-                self.status,
-                crate::json::describe_serde_error(&e)
-            ))
-            .with_status(self.status)
+        serde_json::from_slice(&self.body).map_err(|e| self.not_json_error(what, &e))
+    }
+
+    /// The body as a JSON array, each element handed to `each` as it is parsed (see
+    /// [`crate::json::for_each_element`]): what `json` then matching an array gives, errors
+    /// included, without the whole body ever becoming one tree. An error from `each` comes
+    /// back unchanged; a body that is JSON but no array is `{what}: the answer is not a JSON
+    /// array`.
+    pub fn json_array_each(
+        &self,
+        what: &str,
+        each: &mut dyn FnMut(Value) -> Result<()>,
+    ) -> Result<()> {
+        if self.is_html() {
+            return Err(self.html_error(what));
+        }
+        crate::json::for_each_element(&self.body, each).map_err(|e| match e {
+            ArrayError::NotJson(e) => self.not_json_error(what, &e),
+            ArrayError::NotArray => {
+                Error::protocol(format!("{what}: the answer is not a JSON array"))
+            }
+            ArrayError::Element(e) => e,
         })
+    }
+
+    fn html_error(&self, what: &str) -> Error {
+        Error::protocol(format!(
+            "{what}: the server answered with an HTML page instead of JSON (HTTP {}); is the base URL right?",
+            self.status
+        ))
+        .with_status(self.status)
+    }
+
+    fn not_json_error(&self, what: &str, e: &serde_json::Error) -> Error {
+        Error::protocol(format!(
+            "{what}: the server's answer is not valid JSON (HTTP {}): {}",
+            self.status,
+            crate::json::describe_serde_error(e)
+        ))
+        .with_status(self.status)
     }
 }
 

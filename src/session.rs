@@ -9,6 +9,7 @@ use crate::model::{
 };
 use crate::timestamp::Timestamp;
 use crate::wildcard::Wildcard;
+use once_cell::unsync::OnceCell;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -44,30 +45,33 @@ impl Session {
         self.kind
     }
 
+    /// The keys the credential can see that pass `filter`, in the server's order.
     pub fn list(&self, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
-        let pattern = filter.name.as_deref().map(Wildcard::new);
-        let exact = pattern.as_ref().and_then(Wildcard::literal);
-        let keys = self.backend.list(exact.as_deref())?;
-        let now = Timestamp::now();
-        let horizon = filter.expiring_within_seconds.map(|s| {
-            Timestamp(
-                now.0
-                    .saturating_add(i64::try_from(s).unwrap_or(i64::MAX).saturating_mul(1000)),
-            )
-        });
-        Ok(keys
-            .into_iter()
-            .filter(|k| pattern.as_ref().map_or(true, |p| p.is_match(&k.name)))
-            .filter(|k| {
-                let expiry = k.expires_at.as_option().copied();
-                let expired_ok = match filter.expired {
-                    Some(want) => expiry.is_some_and(|e| e <= now) == want,
-                    None => true,
-                };
-                let within_ok = horizon.map_or(true, |h| expiry.is_some_and(|e| e > now && e <= h));
-                expired_ok && within_ok
-            })
-            .collect())
+        let mut keys = Vec::new();
+        self.list_each(filter, &mut |k| {
+            keys.push(k);
+            Ok(())
+        })?;
+        Ok(keys)
+    }
+
+    /// The keys of `list`, handed to `each` one at a time as the server's answer is parsed
+    /// (Immich and JIM never hold the whole list), so a caller can write them out without
+    /// collecting them. The first error from `each` ends the list and is returned. On any
+    /// error `each` may already have seen some keys: discard what was built from them.
+    pub fn list_each(
+        &self,
+        filter: &KeyFilter,
+        each: &mut dyn FnMut(ApiKey) -> Result<()>,
+    ) -> Result<()> {
+        let keep = Keep::new(filter);
+        self.backend.list_each(keep.exact.as_deref(), &mut |k| {
+            if keep.matches(&k) {
+                each(k)
+            } else {
+                Ok(())
+            }
+        })
     }
 
     pub fn get(&self, id: &str) -> Result<ApiKey> {
@@ -106,6 +110,56 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         self.backend.close();
+    }
+}
+
+/// A [`KeyFilter`] ready to test keys: the one predicate `list` and `list_each` share.
+struct Keep {
+    pattern: Option<Wildcard>,
+    /// The name when the pattern has no wildcard: a backend may ask the server for it alone.
+    exact: Option<String>,
+    expired: Option<bool>,
+    within_seconds: Option<u64>,
+    /// "Now" and the end of the expiry window, taken at the first key tested: once the
+    /// answer has arrived, as when the whole list was fetched first, and the same instant for
+    /// every key of one list.
+    clock: OnceCell<(Timestamp, Option<Timestamp>)>,
+}
+
+impl Keep {
+    fn new(filter: &KeyFilter) -> Keep {
+        let pattern = filter.name.as_deref().map(Wildcard::new);
+        let exact = pattern.as_ref().and_then(Wildcard::literal);
+        Keep {
+            pattern,
+            exact,
+            expired: filter.expired,
+            within_seconds: filter.expiring_within_seconds,
+            clock: OnceCell::new(),
+        }
+    }
+
+    fn matches(&self, k: &ApiKey) -> bool {
+        if !self.pattern.as_ref().map_or(true, |p| p.is_match(&k.name)) {
+            return false;
+        }
+        let &(now, horizon) = self.clock.get_or_init(|| {
+            let now = Timestamp::now();
+            let horizon = self.within_seconds.map(|s| {
+                Timestamp(
+                    now.0
+                        .saturating_add(i64::try_from(s).unwrap_or(i64::MAX).saturating_mul(1000)),
+                )
+            });
+            (now, horizon)
+        });
+        let expiry = k.expires_at.as_option().copied();
+        let expired_ok = match self.expired {
+            Some(want) => expiry.is_some_and(|e| e <= now) == want,
+            None => true,
+        };
+        let within_ok = horizon.map_or(true, |h| expiry.is_some_and(|e| e > now && e <= h));
+        expired_ok && within_ok
     }
 }
 

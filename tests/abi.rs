@@ -2,6 +2,7 @@
 
 mod common;
 
+use apikeys::{ErrorKind, KeyFilter};
 use common::{repo_root, unique, Sandbox};
 use libloading::{Library, Symbol};
 use serde_json::{json, Value};
@@ -12,6 +13,7 @@ type Status = i32;
 const OK: Status = 0;
 const INVALID_ARGUMENT: Status = 1;
 const NOT_FOUND: Status = 4;
+const PROTOCOL: Status = 12;
 
 /// The library and the functions the tests call.
 struct Abi {
@@ -108,6 +110,26 @@ impl Abi {
             out: self.take(out),
             err: self.take(err),
         }
+    }
+
+    /// `apikeys_key_list`'s output exactly as written (not parsed), and the error JSON.
+    fn list_text(&self, h: u64, filter: Option<&str>) -> (Status, Option<String>, Option<Value>) {
+        let c = filter.map(|f| CString::new(f).unwrap());
+        let (mut out, mut err) = (null_mut(), null_mut());
+        let status = unsafe {
+            self.sym::<ListFn>("apikeys_key_list")(
+                h,
+                c.as_ref().map_or(null(), |c| c.as_ptr()),
+                &mut out,
+                &mut err,
+            )
+        };
+        let text = (!out.is_null()).then(|| {
+            let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+            unsafe { self.sym::<FreeFn>("apikeys_string_free")(out) };
+            text
+        });
+        (status, text, self.take(err))
     }
 
     fn update(&self, h: u64, id: &str, body: &str) -> Call {
@@ -397,6 +419,123 @@ fn truenas_lifecycle_through_the_c_symbols_on_every_flavour() {
             "{flavour}: {:?}",
             gone.err
         );
+        assert_eq!(abi.close(h), OK);
+    }
+}
+
+/// The elements of a compact JSON array of ApiKeys, as text. Every ApiKey starts with its
+/// `kind`, and a `{"kind":` inside a string would be escaped, so the split is exact.
+fn elements(text: &str) -> Vec<&str> {
+    let inner = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .expect("a JSON array");
+    if inner.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut rest = inner;
+    while let Some(i) = rest[1..].find(",{\"kind\":") {
+        out.push(&rest[..=i]);
+        rest = &rest[i + 2..];
+    }
+    out.push(rest);
+    out
+}
+
+/// `apikeys_key_list` writes its array key by key as the answer is parsed. Its output must be,
+/// byte for byte, what serialising the core's `Vec<ApiKey>` gives (what the ABI wrote when it
+/// collected the list first), for a list of thousands of keys, with and without filters.
+#[test]
+fn a_big_list_is_written_byte_for_byte_as_the_core_lists_it() {
+    let seeded = 3000;
+    let sb = Sandbox::start(&["--kind", "all", "--seed-keys", &seeded.to_string()]);
+    let abi = Abi::load();
+    for kind in ["immich", "jim"] {
+        let (st, h, err) = abi.open(&sb.config(kind));
+        assert_eq!(st, OK, "{err:?}");
+        let core = sb.session(kind);
+        let own_id = sb.info[kind]["apiKeyId"].as_str().unwrap().to_owned();
+        for (filter, want) in [
+            (None, None),
+            // Case-insensitive wildcard: seed-000100 to seed-000199.
+            (Some(r#"{"name":"SEED-0001*"}"#), Some(100)),
+            // No wildcard: the last seeded key alone.
+            (Some(r#"{"name":"seed-003000"}"#), Some(1)),
+            (Some(r#"{"name":"no such key*"}"#), Some(0)),
+        ] {
+            let (status, text, err) = abi.list_text(h, filter);
+            assert_eq!(status, OK, "{kind} {filter:?}: {err:?}");
+            let text = text.expect("output on success");
+            let key_filter: KeyFilter =
+                filter.map_or_else(KeyFilter::default, |f| serde_json::from_str(f).unwrap());
+            let expected = serde_json::to_string(&core.list(&key_filter).unwrap()).unwrap();
+            let (got, exp) = (elements(&text), elements(&expected));
+            match want {
+                Some(n) => assert_eq!(got.len(), n, "{kind} {filter:?}"),
+                None => assert!(got.len() > seeded, "{kind}: {} keys", got.len()),
+            }
+            assert_eq!(got.len(), exp.len(), "{kind} {filter:?}");
+            if filter.is_some() {
+                assert_eq!(text, expected, "{kind} {filter:?}");
+                continue;
+            }
+            // Unfiltered, the list holds the session's own key, whose last use (JIM) moves
+            // with every request: that element alone is compared without it.
+            for (g, e) in got.iter().zip(&exp) {
+                if g.contains(&own_id) {
+                    let strip = |t: &str| {
+                        let mut v: Value = serde_json::from_str(t).unwrap();
+                        let o = v.as_object_mut().unwrap();
+                        o.remove("lastUsedAt");
+                        o.remove("lastUsedFrom");
+                        v
+                    };
+                    assert_eq!(strip(g), strip(e), "{kind}: own key");
+                } else {
+                    assert_eq!(g, e, "{kind}");
+                }
+            }
+            assert!(text.starts_with("[{\"kind\":") && text.ends_with("}]"));
+        }
+        assert_eq!(abi.close(h), OK);
+    }
+}
+
+/// A list answer cut in half (200, JSON broken after many whole keys) is a protocol error from
+/// the streamed parse, as it was from the whole-body parse: no output, and the keys already
+/// parsed are not handed over.
+#[test]
+fn a_broken_big_list_is_a_protocol_error() {
+    let sb = Sandbox::start(&["--kind", "all", "--seed-keys", "2000"]);
+    let abi = Abi::load();
+    for (kind, path) in [("immich", "/api/api-keys"), ("jim", "/api/v1/apikeys")] {
+        let (st, h, err) = abi.open(&sb.config(kind));
+        assert_eq!(st, OK, "{err:?}");
+        let core = sb.session(kind);
+        sb.faults(kind, json!({"malformedJson": 2, "match": path}));
+        let (status, text, err) = abi.list_text(h, None);
+        assert_eq!(status, PROTOCOL, "{kind}: {err:?}");
+        assert!(text.is_none(), "{kind}: no output on failure");
+        let err = err.expect("error JSON");
+        assert_eq!(err["kind"], "protocol", "{kind}: {err}");
+        assert_eq!(err["httpStatus"], 200, "{kind}: {err}");
+        // The cut falls where half the body ends; JIM's own key (its last use) shifts it.
+        let broken =
+            "list keys: the server's answer is not valid JSON (HTTP 200): EOF while parsing";
+        let message = err["message"].as_str().unwrap();
+        assert!(message.starts_with(broken), "{kind}: {message}");
+        let e = core.list(&KeyFilter::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Protocol, "{kind}: {e}");
+        assert!(e.message.starts_with(broken), "{kind}: {e}");
+        let mut seen = 0;
+        sb.clear_faults(kind);
+        core.list_each(&KeyFilter::default(), &mut |_| {
+            seen += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert!(seen > 2000, "{kind}: the session still lists ({seen} keys)");
         assert_eq!(abi.close(h), OK);
     }
 }

@@ -100,11 +100,22 @@ impl Immich {
 }
 
 impl Backend for Immich {
-    fn list(&self, _name_equals: Option<&str>) -> Result<Vec<ApiKey>> {
-        match self.request(Method::GET, KEYS, None, "list keys")? {
-            Value::Array(items) => items.iter().map(key_from_json).collect(),
-            _ => Err(Error::protocol("list keys: the answer is not a JSON array")),
+    fn list(&self, name_equals: Option<&str>) -> Result<Vec<ApiKey>> {
+        super::collect_keys(self, name_equals)
+    }
+
+    /// Immich has no server-side filter or paging: one answer holds every key.
+    fn list_each(
+        &self,
+        _name_equals: Option<&str>,
+        each: &mut dyn FnMut(ApiKey) -> Result<()>,
+    ) -> Result<()> {
+        let what = "list keys";
+        let r = self.http.call(Method::GET, KEYS, None)?;
+        if !r.is_success() {
+            return Err(immich_error(&r, what));
         }
+        super::stream_keys(r, what, key_from_json, each)
     }
 
     fn get(&self, id: &str) -> Result<ApiKey> {

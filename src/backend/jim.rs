@@ -61,12 +61,23 @@ impl Jim {
 }
 
 impl Backend for Jim {
-    fn list(&self, _name_equals: Option<&str>) -> Result<Vec<ApiKey>> {
-        // JIM has no server-side filter or paging (contracts-jim.md section 1).
-        match self.request(Method::GET, KEYS, None, "list keys", false)? {
-            Value::Array(items) => items.iter().map(key_from_json).collect(),
-            _ => Err(Error::protocol("list keys: the answer is not a JSON array")),
+    fn list(&self, name_equals: Option<&str>) -> Result<Vec<ApiKey>> {
+        super::collect_keys(self, name_equals)
+    }
+
+    /// JIM has no server-side filter or paging (contracts-jim.md section 1): one plain array.
+    fn list_each(
+        &self,
+        _name_equals: Option<&str>,
+        each: &mut dyn FnMut(ApiKey) -> Result<()>,
+    ) -> Result<()> {
+        let what = "list keys";
+        let r = self.http.call(Method::GET, KEYS, None)?;
+        // As `ok_json`: JIM's web page (200 text/html) is an error too.
+        if !r.is_success() || r.is_html() {
+            return Err(jim_error(&r, what, false));
         }
+        super::stream_keys(r, what, key_from_json, each)
     }
 
     fn get(&self, id: &str) -> Result<ApiKey> {
@@ -141,11 +152,15 @@ impl Backend for Jim {
     /// JIM has no "current key" route; our key is the one whose `keyPrefix` is the first 12
     /// characters of the key we authenticate with.
     fn whoami(&self) -> Result<Whoami> {
-        let keys = self.list(None)?;
-        let key = self
-            .own_prefix
-            .as_ref()
-            .and_then(|p| keys.into_iter().find(|k| k.prefix.as_option() == Some(p)));
+        // Streamed: only the first key with our prefix is kept, not the whole list.
+        let mut key = None;
+        let own = self.own_prefix.as_ref();
+        self.list_each(None, &mut |k| {
+            if key.is_none() && own.is_some() && k.prefix.as_option() == own {
+                key = Some(k);
+            }
+            Ok(())
+        })?;
         Ok(Whoami {
             kind: ServerKind::Jim,
             auth_method: "apiKey".into(),

@@ -9,6 +9,7 @@ pub mod truenas;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::Response;
 use crate::model::{ApiKey, Catalog, CreatedKey, KeyUpdate, NewKey, ServerInfo, Whoami};
+use serde_json::Value;
 
 /// One server kind's key API. Implementations are `Send + Sync` and keep no per-call state
 /// outside locks: one session serves many threads at once.
@@ -16,6 +17,17 @@ pub trait Backend: Send + Sync {
     /// Every key the credential can see. Filtering happens in the session; a backend may use
     /// `name_equals` to ask the server for fewer keys (TrueNAS filters server-side).
     fn list(&self, name_equals: Option<&str>) -> Result<Vec<ApiKey>>;
+    /// The keys of `list`, handed to `each` one at a time; the first error from `each` ends
+    /// the list and is returned. Backends whose list answers can be large (Immich, JIM) parse
+    /// the answer element by element, so no whole-list tree or `Vec` is ever built; this
+    /// default goes through `list`. On an error, `each` may have seen some keys already.
+    fn list_each(
+        &self,
+        name_equals: Option<&str>,
+        each: &mut dyn FnMut(ApiKey) -> Result<()>,
+    ) -> Result<()> {
+        self.list(name_equals)?.into_iter().try_for_each(each)
+    }
     fn get(&self, id: &str) -> Result<ApiKey>;
     fn create(&self, new: &NewKey) -> Result<CreatedKey>;
     fn update(&self, id: &str, update: &KeyUpdate) -> Result<ApiKey>;
@@ -26,6 +38,55 @@ pub trait Backend: Send + Sync {
     fn catalog(&self) -> Result<Catalog>;
     /// Ends the server-side session, if the backend opened one (Immich password login).
     fn close(&self) {}
+}
+
+/// A body above this size counts as a big list: its parse is followed by a heap trim.
+const TRIM_AFTER_BODY_BYTES: usize = 1 << 20;
+
+/// Streams a successful list answer (a JSON array of key objects) to `each`: every element is
+/// parsed alone, mapped by `to_key` (the same mapping `get` uses) and handed over, then
+/// dropped. The body is freed before returning, and after a big one the freed heap goes back
+/// to the system (see [`release_freed_memory`]).
+pub(crate) fn stream_keys(
+    r: Response,
+    what: &str,
+    to_key: fn(&Value) -> Result<ApiKey>,
+    each: &mut dyn FnMut(ApiKey) -> Result<()>,
+) -> Result<()> {
+    let outcome = r.json_array_each(what, &mut |v| each(to_key(&v)?));
+    let big = r.body.len() > TRIM_AFTER_BODY_BYTES;
+    drop(r);
+    if big {
+        release_freed_memory();
+    }
+    outcome
+}
+
+/// `list` for a backend that implements `list_each`.
+pub(crate) fn collect_keys(
+    backend: &dyn Backend,
+    name_equals: Option<&str>,
+) -> Result<Vec<ApiKey>> {
+    let mut keys = Vec::new();
+    backend.list_each(name_equals, &mut |k| {
+        keys.push(k);
+        Ok(())
+    })?;
+    Ok(keys)
+}
+
+/// Hands the heap freed by a big list (its body, the per-element parse garbage) back to the
+/// system. glibc keeps freed memory mapped for reuse: memory under its mmap threshold (which
+/// glibc raises up to 32 MiB after a large block is freed) stays in the process's RSS until
+/// the top of the heap is free. A caller that next turns our output into its own objects
+/// (the PowerShell module builds .NET objects from the output JSON) would then peak at our
+/// leftover plus its own. `malloc_trim` gives every free page back, wherever it lies.
+pub(crate) fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks glibc's own arenas; any argument is valid.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The kind an HTTP error status means, before any server-specific refinement.

@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind, Result};
 use serde::Serialize;
 use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// Largest input string accepted: 16 MiB.
 pub const APIKEYS_MAX_INPUT_BYTES: usize = 16 << 20;
@@ -108,4 +108,54 @@ pub fn write_json<T: Serialize>(out: *mut *mut c_char, value: &T) -> Result<()> 
     let s = json_string(value)?;
     unsafe { *out = s };
     Ok(())
+}
+
+/// A JSON array written element by element into the string a caller will own: the bytes
+/// `json_string` gives for a `Vec` of the same elements (`[`, compact elements separated by
+/// `,`, `]`), without the elements ever being collected.
+///
+/// Unlike `json_string`, growth is plain `Vec` growth: glibc grows a large buffer in place
+/// (mremap) rather than holding the old and new copies at once, which matters for a list of
+/// 100,000 keys. Growth may leave earlier bytes behind unzeroed, so this is only for outputs
+/// that hold no secret (key lists). The buffer is still zeroed when dropped on an error.
+pub struct JsonArrayOut {
+    text: Zeroizing<Vec<u8>>,
+    empty: bool,
+}
+
+impl Default for JsonArrayOut {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl JsonArrayOut {
+    pub fn new() -> Self {
+        let mut text = Zeroizing::new(Vec::with_capacity(4096));
+        text.push(b'[');
+        JsonArrayOut { text, empty: true }
+    }
+
+    pub fn push<T: Serialize>(&mut self, element: &T) -> Result<()> {
+        if !self.empty {
+            self.text.push(b',');
+        }
+        self.empty = false;
+        serde_json::to_writer(&mut *self.text, element)
+            .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))
+    }
+
+    /// Closes the array and writes it, NUL-terminated and owned by the caller (freed with
+    /// `apikeys_string_free`), to an output pointer checked by `require_out`.
+    pub fn finish(mut self, out: *mut *mut c_char) -> Result<()> {
+        self.text.push(b']');
+        self.text.push(0);
+        let owned = std::mem::take(&mut *self.text);
+        // JSON escapes every control character, so the only NUL is the terminator. The
+        // CString's allocation is the one `apikeys_string_free` gives back (`CString::from_raw`).
+        let c = CString::from_vec_with_nul(owned)
+            .map_err(|_| Error::new(ErrorKind::Internal, "output held a NUL byte"))?;
+        unsafe { *out = c.into_raw() };
+        Ok(())
+    }
 }

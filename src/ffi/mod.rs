@@ -25,7 +25,7 @@ pub use status::apikeys_status;
 use crate::json::parse;
 use crate::model::{KeyFilter, KeyUpdate, NewKey};
 use crate::session::Session;
-use boundary::{input, optional_input, require_out, run, write_json};
+use boundary::{input, optional_input, require_out, run, write_json, JsonArrayOut};
 use serde::Serialize;
 use std::ffi::{c_char, CStr, CString};
 use zeroize::Zeroize;
@@ -81,8 +81,12 @@ pub unsafe extern "C" fn apikeys_key_list(
             None => KeyFilter::default(),
         };
         require_out(out_json, "out_json")?;
-        let keys = registry::get(session)?.list(&filter)?;
-        write_json(out_json, &keys)
+        let session = registry::get(session)?;
+        // Each kept key is written out as the answer is parsed: no key list is collected,
+        // and the backend frees the answer's body before the output is handed over.
+        let mut out = JsonArrayOut::new();
+        session.list_each(&filter, &mut |k| out.push(&k))?;
+        out.finish(out_json)
     })
 }
 
