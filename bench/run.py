@@ -423,7 +423,7 @@ def build_report(r):
     md.append("|---|---|---:|---:|---:|---:|---:|")
     labels = {
         "floor": "floor: the raw body in one buffer (Rust)",
-        "value": "the body parsed into a serde_json::Value tree (what the core builds first)",
+        "value": "for scale: the body parsed into a serde_json::Value tree (what the core built before it parsed lists key by key)",
         "core": "Rust core `Session::list`",
         "abi": "C ABI `apikeys_key_list` (JSON kept)",
         "ps_generic": "`$k = Get-ApiKey`",

@@ -50,6 +50,7 @@ namespace ApiKeys
     public class Role
     {
         public int Id;
+        [JsonConverter(typeof(ApiKeys.Internal.SharedStringConverter))]
         public string Name;
         public bool? BuiltIn;
         public DateTime? Created;
@@ -69,6 +70,7 @@ namespace ApiKeys
     /// <summary>The cross-server view of a key: every field any server has.</summary>
     public class ApiKey
     {
+        [JsonConverter(typeof(ApiKeys.Internal.SharedStringConverter))]
         public string Kind;
         public string Id;
         public string Name;
@@ -80,6 +82,7 @@ namespace ApiKeys
         public DateTime? ExpiresAt;
         public DateTime? LastUsedAt;
         public string LastUsedFrom;
+        [JsonConverter(typeof(ApiKeys.Internal.SharedStringArrayConverter))]
         public string[] Permissions;
         public Role[] Roles;
         public AllowlistEntry[] Allowlist;
@@ -118,6 +121,7 @@ namespace PSImmich.ObjectType
         public string name;
         public DateTime? createdAt;
         public DateTime? updatedAt;
+        [JsonConverter(typeof(ApiKeys.Internal.SharedStringArrayConverter))]
         public string[] permissions;
 
         public override string ToString() => name ?? "";
@@ -129,6 +133,7 @@ namespace JIM
     public class RoleDto
     {
         public int Id;
+        [JsonConverter(typeof(ApiKeys.Internal.SharedStringConverter))]
         public string Name;
         public bool BuiltIn;
         public DateTime? Created;

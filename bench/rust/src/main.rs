@@ -547,7 +547,7 @@ fn memory(args: &Args) -> Value {
             measure(before, reset, keys, body.len(), ms)
         }
         "value" => {
-            // The raw body parsed into a serde_json::Value tree: what the core builds first.
+            // The raw body parsed into a serde_json::Value tree: what the core built before it parsed lists key by key (for scale).
             let mut r = t.raw();
             let small = t.raw_get(&r, &t.get_path());
             r.call(&small).expect("warm-up");

@@ -59,11 +59,8 @@ function ConvertTo-ApiKeysKindName {
 
 function Set-ApiKeysKeyServer {
     # Cross-server keys: attach the session they came from, and the kind's display name.
-    param([object[]]$Keys, [object]$Server)
-    foreach ($k in $Keys) {
-        $k.Server = $Server
-        $k.Kind = $Server.Kind
-    }
+    param([ApiKeys.ApiKey[]]$Keys, [ApiKeys.ApiKeyServer]$Server)
+    [ApiKeys.Internal.KeyServer]::Attach($Keys, $Server)
 }
 
 function ConvertTo-ApiKeysSecureString {

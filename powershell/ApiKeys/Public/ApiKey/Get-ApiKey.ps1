@@ -79,11 +79,17 @@ function Get-ApiKey {
         [ApiKeys.ApiKeyServer[]]$Server
     )
     begin {
+        # The library, and the session check inlined: a PowerShell function call costs 20-40 µs,
+        # as much as the rest of a get-by-id (bench/README.md, "Where a call's time goes").
+        $native = $script:Native
+        if ($null -eq $native) { $native = Get-ApiKeysNative -Cmdlet $PSCmdlet }
         $progress = [ApiKeys.Internal.ProgressState]::new('Getting API keys')
-        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
-        $servers = @(Resolve-ApiKeyServer -Cmdlet $PSCmdlet -Server $Server)
+        $servers = @(if ($null -ne $Server) { $Server } else { $script:DefaultSession.ApiKey })
+        if ($servers.Count -ne 1 -or $null -eq $servers[0] -or -not $servers[0].Connected -or $servers[0].Handle -eq 0) {
+            $servers = @(Resolve-ApiKeyServer -Cmdlet $PSCmdlet -Server $Server)
+        }
         $many = $servers.Count -gt 1
         if ($PSCmdlet.ParameterSetName -eq 'Filter') {
             $filter = [ordered]@{}

@@ -52,9 +52,14 @@ function Get-IMAPIKey {
         [guid[]]$Id
     )
     begin {
-        $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
+        # The library, and the session check inlined: a PowerShell function call costs 20-40 µs,
+        # as much as the rest of a get-by-id (bench/README.md, "Where a call's time goes").
+        $native = $script:Native
+        if ($null -eq $native) { $native = Get-ApiKeysNative -Cmdlet $PSCmdlet }
+        $open = if ($null -ne $Session) { $Session } else { $script:DefaultSession.Immich }
+        if ($null -eq $open -or -not $open.Connected -or $open.Handle -eq 0) { $open = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session }
+        $Session = $open
         $progress = [ApiKeys.Internal.ProgressState]::new('Getting Immich API keys')
-        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'list') {

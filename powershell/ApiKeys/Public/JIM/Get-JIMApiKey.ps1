@@ -64,9 +64,13 @@ function Get-JIMApiKey {
         [string]$Name
     )
     begin {
-        $s = Resolve-JimConnection -Cmdlet $PSCmdlet
+        # The library, and the session check inlined: a PowerShell function call costs 20-40 µs,
+        # as much as the rest of a get-by-id (bench/README.md, "Where a call's time goes").
+        $native = $script:Native
+        if ($null -eq $native) { $native = Get-ApiKeysNative -Cmdlet $PSCmdlet }
+        $s = $script:DefaultSession.JIM
+        if ($null -eq $s -or -not $s.Connected -or $s.Handle -eq 0) { $s = Resolve-JimConnection -Cmdlet $PSCmdlet }
         $progress = [ApiKeys.Internal.ProgressState]::new('Getting JIM API keys')
-        $native = Get-ApiKeysNative -Cmdlet $PSCmdlet
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'List') {
