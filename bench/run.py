@@ -317,7 +317,7 @@ def build_report(r):
 
     bd = get(r, "ps_breakdown", "median_us")
     if bd:
-        md.append(f"Where a PowerShell call's time goes (medians of {get(r, 'ps_breakdown', 'calls')} calls each, timed inside the module's scope, Immich; bench/ps/breakdown.ps1):")
+        md.append(f"Where a PowerShell call's time goes (medians of {get(r, 'ps_breakdown', 'calls')} calls each, interleaved in 10 rounds, timed inside the module's scope, Immich; bench/ps/breakdown.ps1):")
         md.append("")
         md.append("| piece | median |")
         md.append("|---|---:|")

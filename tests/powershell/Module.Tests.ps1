@@ -76,6 +76,30 @@ Describe 'Compiled types and re-import' {
         ('ImmichSession' -as [type]).Assembly.IsDynamic | Should -BeFalse
     }
 
+    It 'a list shares the values that repeat between keys (one string instance), and keeps every value right' {
+        $s = Connect-Immich -BaseURL $sb.Immich.baseUrl -AccessToken $sb.Immich.apiKey -PassThru
+        $a = New-IMAPIKey -Session $s -Name 'shared-a' -Permission 'asset.read', 'album.read'
+        $b = New-IMAPIKey -Session $s -Name 'shared-b' -Permission 'asset.read', 'library.read'
+        try {
+            $keys = @(Get-IMAPIKey -Session $s | Where-Object { $_.name -like 'shared-?' } | Sort-Object name)
+            $keys.Count | Should -Be 2
+            @($keys[0].permissions | Sort-Object) | Should -Be @('album.read', 'asset.read')
+            @($keys[1].permissions | Sort-Object) | Should -Be @('asset.read', 'library.read')
+            # Read from two separate JSON objects, yet one instance: the pool, not a copy per key.
+            $first = $keys[0].permissions | Where-Object { $_ -eq 'asset.read' }
+            $second = $keys[1].permissions | Where-Object { $_ -eq 'asset.read' }
+            [object]::ReferenceEquals($first, $second) | Should -BeTrue
+            $x = Connect-ApiKeyServer -Uri $sb.Immich.baseUrl -ApiKey $sb.Immich.apiKey -PassThru
+            $generic = @(Get-ApiKey -Server $x -Name 'shared-?' | Sort-Object Name)
+            $generic.Count | Should -Be 2
+            $generic.Kind | Should -Be @('Immich', 'Immich')
+            $generic.Server | ForEach-Object { [object]::ReferenceEquals($_, $x) | Should -BeTrue }
+        }
+        finally {
+            Remove-IMAPIKey -Session $s -Id $a.apiKey.id, $b.apiKey.id -Confirm:$false
+        }
+    }
+
     It 'a session from before a re-import is closed and says so' {
         $s = Connect-Immich -BaseURL $sb.Immich.baseUrl -AccessToken $sb.Immich.apiKey -PassThru
         Import-ApiKeysForTest

@@ -119,7 +119,7 @@ function Get-ApiKey {
                 if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId on $($s.Uri)" }
                 # The hot path (one key by id): one call into the library per key, and
                 # PowerShell code only when it fails (bench/README.md, "Where a call's time goes").
-                $r = $native.Invoke('key_get', $s.Handle, $keyId, $null, $null, $script:Types.ApiKey, 'Object')
+                $r = $native.Get($s.Handle, $keyId, $script:Types.ApiKey)
                 if ($r.Status -ne 0) { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $keyId; continue }
                 $k = $r.Value
                 $k.Server = $s

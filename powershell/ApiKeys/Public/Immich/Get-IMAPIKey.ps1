@@ -73,7 +73,7 @@ function Get-IMAPIKey {
         # code only when it fails (see bench/README.md, "Where a call's time goes").
         foreach ($keyId in $Id) {
             if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
-            $r = $native.Invoke('key_get', $Session.Handle, $keyId, $null, $null, $script:Types.IMAPIKey, 'Object')
+            $r = $native.Get($Session.Handle, $keyId, $script:Types.IMAPIKey)
             if ($r.Status -eq 0) { $r.Value }
             else { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $keyId }
         }

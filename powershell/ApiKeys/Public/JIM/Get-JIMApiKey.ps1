@@ -84,7 +84,7 @@ function Get-JIMApiKey {
         # The hot path (one key by id): one call into the library, and PowerShell code only
         # when it fails (see bench/README.md, "Where a call's time goes").
         if ($progress.Due()) { Write-ApiKeysProgress $progress "$Id" }
-        $r = $native.Invoke('key_get', $s.Handle, $Id, $null, $null, $script:Types.JimApiKey, 'Object')
+        $r = $native.Get($s.Handle, $Id, $script:Types.JimApiKey)
         if ($r.Status -eq 0) { $r.Value }
         else { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $Id -Messages @{ not_found = "API Key not found: $Id" } }
     }
