@@ -402,6 +402,7 @@ def build_report(r):
     for key, label in (
         ("module", "`Import-Module powershell/ApiKeys`"),
         ("baseline", "`Import-Module` of a one-function module (PowerShell's own floor)"),
+        ("baseline_format", "the same one-function module with a one-view format file (the floor for a module with formats)"),
         ("first_call", "then the first call: Connect-ApiKeyServer + Get-ApiKey -Id"),
         ("process_start", "pwsh process start to script start (`dotnet tool run pwsh`)"),
     ):
@@ -564,7 +565,7 @@ def summary(values):
 
 def cold_import(runs, sandbox_file):
     log(f"cold Import-Module: {runs} fresh pwsh processes each for ApiKeys and a baseline module")
-    mod, base, first, age = [], [], [], []
+    mod, base, basefmt, first, age = [], [], [], [], []
     script = os.path.join(ROOT, "bench", "ps", "import.ps1")
     for i in range(runs):
         # Alternate, so a slow moment of the machine hits both alike.
@@ -574,11 +575,14 @@ def cold_import(runs, sandbox_file):
         age.append(d.get("process_age_ms"))
         d = run_json(PWSH + [script, "-Mode", "baseline"], f"import run {i + 1} (baseline)")
         base.append(d["import_ms"])
+        d = run_json(PWSH + [script, "-Mode", "baseline_format"], f"import run {i + 1} (baseline with a format file)")
+        basefmt.append(d["import_ms"])
     bd = run_json(PWSH + [script, "-Mode", "breakdown"], "import breakdown")
     return {
         "runs": runs,
         "module": summary(mod),
         "baseline": summary(base),
+        "baseline_format": summary(basefmt),
         "first_call": summary(first),
         "process_start": summary(age),
         "breakdown": bd,

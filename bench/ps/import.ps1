@@ -5,12 +5,14 @@
 #                    first call's extra cost (Connect-ApiKeyServer + Get-ApiKey -Id) when
 #                    -SandboxFile is given.
 #   -Mode baseline   Import-Module of a one-function module (Import-Module's own floor).
+#   -Mode baseline_format  the same with a one-view format file (the first format update in a
+#                    process has a fixed cost of its own).
 #   -Mode breakdown  the steps of ApiKeys.psm1 one by one in a dynamic module, each timed:
 #                    loading the runtime assembly, dot-sourcing each Private and Public
 #                    file, the type table,
 #                    the argument completers, the format data.
 param(
-    [ValidateSet('module', 'baseline', 'breakdown')][string]$Mode = 'module',
+    [ValidateSet('module', 'baseline', 'baseline_format', 'breakdown')][string]$Mode = 'module',
     [string]$SandboxFile
 )
 $ErrorActionPreference = 'Stop'
@@ -21,9 +23,10 @@ $started = [System.Diagnostics.Process]::GetCurrentProcess().StartTime
 $sinceStart = [Math]::Round(([datetime]::Now - $started).TotalMilliseconds, 1)
 
 switch ($Mode) {
-    'baseline' {
+    { $_ -in 'baseline', 'baseline_format' } {
+        $which = if ($Mode -eq 'baseline') { 'Baseline/Baseline.psd1' } else { 'BaselineFormat/BaselineFormat.psd1' }
         $sw = [System.Diagnostics.Stopwatch]::StartNew()
-        Import-Module (Join-Path $PSScriptRoot 'Baseline/Baseline.psd1')
+        Import-Module (Join-Path $PSScriptRoot $which)
         $import = & $ms $sw
         @{ mode = $Mode; import_ms = $import; process_age_ms = $sinceStart } | ConvertTo-Json -Compress
     }

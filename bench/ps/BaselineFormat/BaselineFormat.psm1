@@ -1,0 +1,1 @@
+function Get-BaselineFormat { [CmdletBinding()] param() [pscustomobject]@{ PSTypeName = 'BaselineFormat.Item'; Name = 'x' } }
