@@ -94,7 +94,8 @@ impl Abi {
         }
     }
 
-    fn list(&self, h: u64, filter: Option<&str>) -> Call {
+    /// `apikeys_key_list` with the raw output pointers (the callers read and free them).
+    fn list_raw(&self, h: u64, filter: Option<&str>) -> (Status, *mut c_char, *mut c_char) {
         let c = filter.map(|f| CString::new(f).unwrap());
         let (mut out, mut err) = (null_mut(), null_mut());
         let status = unsafe {
@@ -105,6 +106,11 @@ impl Abi {
                 &mut err,
             )
         };
+        (status, out, err)
+    }
+
+    fn list(&self, h: u64, filter: Option<&str>) -> Call {
+        let (status, out, err) = self.list_raw(h, filter);
         Call {
             status,
             out: self.take(out),
@@ -114,16 +120,7 @@ impl Abi {
 
     /// `apikeys_key_list`'s output exactly as written (not parsed), and the error JSON.
     fn list_text(&self, h: u64, filter: Option<&str>) -> (Status, Option<String>, Option<Value>) {
-        let c = filter.map(|f| CString::new(f).unwrap());
-        let (mut out, mut err) = (null_mut(), null_mut());
-        let status = unsafe {
-            self.sym::<ListFn>("apikeys_key_list")(
-                h,
-                c.as_ref().map_or(null(), |c| c.as_ptr()),
-                &mut out,
-                &mut err,
-            )
-        };
+        let (status, out, err) = self.list_raw(h, filter);
         let text = (!out.is_null()).then(|| {
             let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
             unsafe { self.sym::<FreeFn>("apikeys_string_free")(out) };
