@@ -8,9 +8,9 @@
 #   -Mode baseline_format  the same with a one-view format file (the first format update in a
 #                    process has a fixed cost of its own).
 #   -Mode breakdown  the steps of ApiKeys.psm1 one by one in a dynamic module, each timed:
-#                    loading the runtime assembly, dot-sourcing each Private and Public
-#                    file, the type table,
-#                    the argument completers, the format data.
+#                    loading the runtime assembly, reading the layout, dot-sourcing the
+#                    combined file (or the sources), the type table, the argument
+#                    completers, the format data.
 param(
     [ValidateSet('module', 'baseline', 'baseline_format', 'breakdown')][string]$Mode = 'module',
     [string]$SandboxFile
@@ -57,24 +57,25 @@ switch ($Mode) {
                 $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($ModuleRoot, 'bin', 'ApiKeys.Runtime.dll'))
             }
             $Steps['load bin/ApiKeys.Runtime.dll (types, library binding)'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
-            foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($ModuleRoot, 'Private'), '*.ps1')) {
-                $sw.Restart(); . $file; $Steps["dot-source Private/$([System.IO.Path]::GetFileName($file))"] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            $sw.Restart(); $layout = [ApiKeys.Internal.ModuleLayout]::Read($ModuleRoot)
+            $Steps['ModuleLayout.Read (the sources; does bin/ApiKeys.Functions.ps1 match them?)'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            $sw.Restart()
+            if ($layout.Combined) {
+                . $layout.Combined
+                $Steps["dot-source bin/ApiKeys.Functions.ps1 (the $($layout.Sources.Count) sources in one file)"] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             }
-            if (Get-Command Initialize-ApiKeysTypes -ErrorAction SilentlyContinue) {
-                $sw.Restart(); $script:Types = Initialize-ApiKeysTypes; $Steps['Initialize-ApiKeysTypes'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
+            else {
+                foreach ($file in $layout.Sources) { . $file }
+                $Steps["dot-source the $($layout.Sources.Count) sources one by one (no matching combined file)"] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             }
-            $pub = [System.Diagnostics.Stopwatch]::StartNew(); $n = 0
-            foreach ($dir in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($ModuleRoot, 'Public'))) {
-                foreach ($file in [System.IO.Directory]::GetFiles($dir, '*.ps1')) { . $file; $n++ }
-            }
-            $Steps["dot-source Public/*/*.ps1 ($n files)"] = [Math]::Round($pub.Elapsed.TotalMilliseconds, 2)
+            $sw.Restart(); $script:Types = Initialize-ApiKeysTypes; $Steps['Initialize-ApiKeysTypes'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             if (Get-Command Register-ApiKeysArgumentCompleter -ErrorAction SilentlyContinue) {
                 $sw.Restart(); Register-ApiKeysArgumentCompleter; $Steps['Register-ApiKeysArgumentCompleter'] = [Math]::Round($sw.Elapsed.TotalMilliseconds, 2)
             }
         }
         $sw = [System.Diagnostics.Stopwatch]::StartNew()
         foreach ($f in [System.IO.Directory]::GetFiles((Split-Path $manifest), '*.Format.ps1xml')) { Update-FormatData -AppendPath $f }
-        $steps['Update-FormatData (Format.ps1xml)'] = & $ms $sw
+        $steps['Update-FormatData (Format.ps1xml; called on its own it costs more than through FormatsToProcess)'] = & $ms $sw
         @{ mode = $Mode; total_ms = & $ms $total; steps = $steps } | ConvertTo-Json -Compress
     }
 }

@@ -15,19 +15,17 @@ if ($null -eq ('ApiKeys.Internal.Library' -as [type])) {
     $null = [System.Reflection.Assembly]::LoadFrom($runtime)
 }
 
-foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, 'Private'), '*.ps1')) {
-    . $file
-}
+# The sources: Private/*.ps1, then Public/<Family>/<Verb>-<Noun>.ps1 (ModuleLayout.cs).
+# tools/build also writes them into one file, bin/ApiKeys.Functions.ps1, each after a
+# "# source: <path>" line: PowerShell pays per dot-sourced script, and the one file imports
+# about 30% faster than the 39 (bench/README.md, "Cold Import-Module"). It is used only while
+# it matches the sources exactly, so an edit without a rebuild is never shadowed by a stale
+# copy; otherwise the sources are dot-sourced one by one.
+$layout = [ApiKeys.Internal.ModuleLayout]::Read($PSScriptRoot)
+if ($layout.Combined) { . $layout.Combined }
+else { foreach ($file in $layout.Sources) { . $file } }
 
 $script:Types = Initialize-ApiKeysTypes
-
-$publicFunctions = [System.Collections.Generic.List[string]]::new()
-foreach ($dir in [System.IO.Directory]::GetDirectories([System.IO.Path]::Combine($PSScriptRoot, 'Public'))) {
-    foreach ($file in [System.IO.Directory]::GetFiles($dir, '*.ps1')) {
-        . $file
-        $publicFunctions.Add([System.IO.Path]::GetFileNameWithoutExtension($file))
-    }
-}
 
 Register-ApiKeysArgumentCompleter
 
@@ -36,4 +34,4 @@ $ExecutionContext.SessionState.Module.OnRemove = {
     Close-AllApiKeysSessions
 }
 
-Export-ModuleMember -Function $publicFunctions
+Export-ModuleMember -Function $layout.PublicFunctions

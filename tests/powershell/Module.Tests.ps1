@@ -29,6 +29,29 @@ Describe 'Module manifest and layout' {
         @((Get-Command -Module ApiKeys).Name | Sort-Object) | Should -Be @($data.FunctionsToExport | Sort-Object)
     }
 
+    It 'loads its functions from the one combined file tools/build writes, which matches the sources' {
+        $moduleRoot = Split-Path $manifestPath
+        $layout = [ApiKeys.Internal.ModuleLayout]::Read($moduleRoot)
+        $layout.Combined | Should -Be ([System.IO.Path]::Combine($moduleRoot, 'bin', 'ApiKeys.Functions.ps1'))
+        $layout.PublicFunctions.Count | Should -Be 33
+        $layout.Sources.Count | Should -Be (33 + @(Get-ChildItem (Join-Path $moduleRoot 'Private') -Filter *.ps1).Count)
+        (Get-Command Get-ApiKey -Module ApiKeys).ScriptBlock.File | Should -Be $layout.Combined
+    }
+
+    It 'dot-sources the sources themselves when one changed after the build (never a stale combined copy)' {
+        $copy = Join-Path $TestDrive 'ApiKeys'
+        Copy-Item -Path (Split-Path $manifestPath) -Destination $copy -Recurse
+        $edited = Join-Path $copy 'Public/ApiKey/Get-ApiKeyServer.ps1'
+        Add-Content -LiteralPath $edited -Value '# edited after the build'
+        [ApiKeys.Internal.ModuleLayout]::Read($copy).Combined | Should -BeNullOrEmpty
+        # In a child process: the copy's format file would stay in this session's format table.
+        $pwsh = @(Get-ChildPwshCommand)
+        $script = "Import-Module '$(Join-Path $copy 'ApiKeys.psd1')'; (Get-Command Get-ApiKeyServer -Module ApiKeys).ScriptBlock.File; (Get-Command Get-ApiKey -Module ApiKeys).ScriptBlock.File; @(Get-Command -Module ApiKeys).Count"
+        $out = @(& $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script)
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be @($edited, (Join-Path $copy 'Public/ApiKey/Get-ApiKey.ps1'), '33')
+    }
+
     It 'exports every documented command' {
         $expected = 'Connect-ApiKeyServer', 'Disconnect-ApiKeyServer', 'Get-ApiKeyServer', 'New-ApiKey', 'Get-ApiKey', 'Set-ApiKey',
         'Remove-ApiKey', 'Reset-ApiKey', 'Enable-ApiKey', 'Disable-ApiKey',
