@@ -47,12 +47,7 @@ impl Session {
 
     /// The keys the credential can see that pass `filter`, in the server's order.
     pub fn list(&self, filter: &KeyFilter) -> Result<Vec<ApiKey>> {
-        let mut keys = Vec::new();
-        self.list_each(filter, &mut |k| {
-            keys.push(k);
-            Ok(())
-        })?;
-        Ok(keys)
+        crate::backend::collect(|each| self.list_each(filter, each))
     }
 
     /// The keys of `list`, handed to `each` one at a time as the server's answer is parsed

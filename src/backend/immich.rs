@@ -112,9 +112,7 @@ impl Backend for Immich {
     ) -> Result<()> {
         let what = "list keys";
         let r = self.http.call(Method::GET, KEYS, None)?;
-        if !r.is_success() {
-            return Err(immich_error(&r, what));
-        }
+        check_answer(&r, what)?;
         super::stream_keys(r, what, key_from_json, each)
     }
 
@@ -346,12 +344,18 @@ pub(crate) fn update_body(update: &KeyUpdate, version: Version) -> Result<Value>
 }
 
 /// The success body as JSON, or the error the answer means.
-fn ok_json(r: Response, what: &str) -> Result<Value> {
+/// A success answer passes; any other is the error it means.
+fn check_answer(r: &Response, what: &str) -> Result<()> {
     if r.is_success() {
-        r.json(what)
+        Ok(())
     } else {
-        Err(immich_error(&r, what))
+        Err(immich_error(r, what))
     }
+}
+
+fn ok_json(r: Response, what: &str) -> Result<Value> {
+    check_answer(&r, what)?;
+    r.json(what)
 }
 
 /// Maps an Immich error answer. Bodies: `{message, error, statusCode, correlationId}` up to

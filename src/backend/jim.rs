@@ -73,10 +73,7 @@ impl Backend for Jim {
     ) -> Result<()> {
         let what = "list keys";
         let r = self.http.call(Method::GET, KEYS, None)?;
-        // As `ok_json`: JIM's web page (200 text/html) is an error too.
-        if !r.is_success() || r.is_html() {
-            return Err(jim_error(&r, what, false));
-        }
+        check_answer(&r, what, false)?;
         super::stream_keys(r, what, key_from_json, each)
     }
 
@@ -367,12 +364,19 @@ fn percent_encode(text: &str) -> String {
     out
 }
 
-fn ok_json(r: &Response, what: &str, by_id: bool) -> Result<Value> {
+/// A success answer passes; any other is the error it means, and so is JIM's web page (200
+/// text/html), which it serves where no API route matched.
+fn check_answer(r: &Response, what: &str, by_id: bool) -> Result<()> {
     if r.is_success() && !r.is_html() {
-        r.json(what)
+        Ok(())
     } else {
         Err(jim_error(r, what, by_id))
     }
+}
+
+fn ok_json(r: &Response, what: &str, by_id: bool) -> Result<Value> {
+    check_answer(r, what, by_id)?;
+    r.json(what)
 }
 
 /// Maps a JIM error answer: ApiErrorResponse `{code: "", message, validationErrors}`,

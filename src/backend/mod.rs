@@ -67,8 +67,16 @@ pub(crate) fn collect_keys(
     backend: &dyn Backend,
     name_equals: Option<&str>,
 ) -> Result<Vec<ApiKey>> {
+    collect(|each| backend.list_each(name_equals, each))
+}
+
+/// The keys a `list_each`-shaped call hands over, collected in order (the backends' `list`
+/// and `Session::list`).
+pub(crate) fn collect(
+    list_each: impl FnOnce(&mut dyn FnMut(ApiKey) -> Result<()>) -> Result<()>,
+) -> Result<Vec<ApiKey>> {
     let mut keys = Vec::new();
-    backend.list_each(name_equals, &mut |k| {
+    list_each(&mut |k| {
         keys.push(k);
         Ok(())
     })?;
