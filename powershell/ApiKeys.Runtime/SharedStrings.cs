@@ -35,7 +35,9 @@ namespace ApiKeys.Internal
         /// <summary>The string value at the reader (a String token), shared when it repeats.</summary>
         public static string Read(ref Utf8JsonReader reader)
         {
-            if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxBytes)
+            // An escaped value's raw bytes are not its text: leave it unshared (a backslash is
+            // the only way JSON escapes; ValueIsEscaped needs .NET 7).
+            if (reader.HasValueSequence || reader.ValueSpan.Length > MaxBytes || reader.ValueSpan.IndexOf((byte)'\\') >= 0)
                 return reader.GetString();
             ReadOnlySpan<byte> utf8 = reader.ValueSpan;
             ulong hash = Fnv1a(utf8);
