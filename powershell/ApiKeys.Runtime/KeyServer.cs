@@ -13,12 +13,15 @@ namespace ApiKeys.Internal
         public static void Attach(ApiKeys.ApiKey[] keys, ApiKeys.ApiKeyServer server)
         {
             if (keys == null) return;
-            foreach (var key in keys)
-            {
-                if (key == null) continue;
-                key.Server = server;
-                key.Kind = server?.Kind;
-            }
+            foreach (var key in keys) Attach(key, server);
+        }
+
+        /// <summary>One key (get by id): the same as for a list.</summary>
+        public static void Attach(ApiKeys.ApiKey key, ApiKeys.ApiKeyServer server)
+        {
+            if (key == null) return;
+            key.Server = server;
+            key.Kind = server?.Kind;
         }
     }
 }

@@ -16,7 +16,8 @@ namespace ApiKeys.Internal
         /// <summary>One per Public file: the function it defines (the file's name).</summary>
         public string[] PublicFunctions;
 
-        /// <summary>bin/ApiKeys.Functions.ps1 when it matches the sources exactly, else null.</summary>
+        /// <summary>bin/ApiKeys.Functions.ps1 (written by <see cref="WriteCombined"/>) when it
+        /// matches the sources exactly, else null.</summary>
         public string Combined;
 
         public const string CombinedName = "ApiKeys.Functions.ps1";
@@ -46,9 +47,17 @@ namespace ApiKeys.Internal
             return layout;
         }
 
+        /// <summary>tools/build: writes the combined file for the module's current sources.</summary>
+        public static void WriteCombined(string moduleRoot)
+        {
+            string combined = Path.Combine(moduleRoot, "bin", CombinedName);
+            File.WriteAllText(combined + ".tmp", Expected(moduleRoot, Read(moduleRoot).Sources));
+            File.Move(combined + ".tmp", combined, true);
+        }
+
         /// <summary>
         /// The combined text: for each source, "# source: &lt;path relative to the module, with
-        /// /&gt;", a newline, the file's text, a newline. tools/build writes the same bytes.
+        /// /&gt;", a newline, the file's text, a newline.
         /// </summary>
         public static string Expected(string moduleRoot, string[] sources)
         {

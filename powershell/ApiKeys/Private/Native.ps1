@@ -138,8 +138,8 @@ function Invoke-Native {
         $handle = Assert-ApiKeysSessionOpen -Cmdlet $Cmdlet -Session $Session
     }
     $shape = if ($Created) { 'Created' } elseif ($Array) { 'Array' } elseif ($Type) { 'Object' } else { 'Text' }
-    $r = $native.Invoke($Operation, $handle, $(if ($null -ne $Id) { [string]$Id }), $(if ($null -ne $Json) { [string]$Json }),
-        $(if ($null -ne $Reason) { [string]$Reason }), $Type, $shape)
+    # $null arrives in .NET as "", which Library.Invoke takes as no JSON / no reason.
+    $r = $native.Invoke($Operation, $handle, $(if ($null -ne $Id) { [string]$Id }), $Json, $Reason, $Type, $shape)
     # Diagnostics: the operation, status and time only (never inputs or outputs: they may hold secrets).
     if ($DebugPreference -ne 'SilentlyContinue') {
         Write-Debug ("libapikeys {0}: status {1} in {2:n1} ms" -f $Operation, $r.Status, $r.ElapsedMs)

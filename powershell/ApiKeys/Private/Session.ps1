@@ -257,9 +257,8 @@ function Get-ApiKeysKeyNameCache {
     $entry = $script:KeyNameCache[$key]
     if ($entry -and ([datetime]::UtcNow - $entry.Time).TotalSeconds -lt 60) { return $entry.Keys }
     $er = $null
-    $json = Invoke-Native -Operation key_list -Type $script:Types.ApiKey -Array -Session $Session -ErrorRecord ([ref]$er)
-    if ($null -eq $json) { return @() }
-    $keys = $json
+    $keys = Invoke-Native -Operation key_list -Type $script:Types.ApiKey -Array -Session $Session -ErrorRecord ([ref]$er)
+    if ($null -eq $keys) { return @() }
     $script:KeyNameCache[$key] = @{ Time = [datetime]::UtcNow; Keys = $keys }
     $keys
 }
@@ -307,13 +306,12 @@ function Invoke-ApiKeyTargetUpdate {
     foreach ($t in $Targets) {
         if ($Progress.Due()) { Write-ApiKeysProgress $Progress $t.Label }
         if (-not $Cmdlet.ShouldProcess($t.Label, $Action)) { continue }
-        $out = Invoke-Native -Cmdlet $Cmdlet -Operation key_update -Type $script:Types.ApiKey -Session $t.Server -Id $t.Id -Json $Json -TargetObject $t.Id
-        if ($null -eq $out) { continue }
+        $key = Invoke-Native -Cmdlet $Cmdlet -Operation key_update -Type $script:Types.ApiKey -Session $t.Server -Id $t.Id -Json $Json -TargetObject $t.Id
+        if ($null -eq $key) { continue }
         Clear-ApiKeysKeyNameCache $t.Server
         if ($PassThru) {
-            $k = $out
-            Set-ApiKeysKeyServer -Keys @($k) -Server $t.Server
-            $k
+            Set-ApiKeysKeyServer -Keys @($key) -Server $t.Server
+            $key
         }
     }
 }

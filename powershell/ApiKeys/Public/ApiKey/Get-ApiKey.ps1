@@ -100,15 +100,14 @@ function Get-ApiKey {
             foreach ($s in $servers) {
                 if ($progress.Due()) { Write-ApiKeysProgress $progress $s.Uri }
                 $er = $null
-                $json = if ($many) {
+                $keys = if ($many) {
                     Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.ApiKey -Array -Session $s -Json $filterJson -TargetObject $s.Uri -ErrorRecord ([ref]$er)
                 }
                 else {
                     Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.ApiKey -Array -Session $s -Json $filterJson -TargetObject $s.Uri
                 }
                 if ($er) { $PSCmdlet.WriteError($er); continue }
-                if ($null -eq $json) { continue }
-                $keys = $json
+                if ($null -eq $keys) { continue }
                 Set-ApiKeysKeyServer -Keys $keys -Server $s
                 $PSCmdlet.WriteObject($keys, $true)
             }
@@ -121,10 +120,8 @@ function Get-ApiKey {
                 # PowerShell code only when it fails (bench/README.md, "Where a call's time goes").
                 $r = $native.Get($s.Handle, $keyId, $script:Types.ApiKey)
                 if ($r.Status -ne 0) { Write-ApiKeysNativeError -Cmdlet $PSCmdlet -Result $r -TargetObject $keyId; continue }
-                $k = $r.Value
-                $k.Server = $s
-                $k.Kind = $s.Kind
-                $k
+                [ApiKeys.Internal.KeyServer]::Attach($r.Value, $s)
+                $r.Value
             }
         }
     }

@@ -121,10 +121,9 @@ function New-ApiKey {
     foreach ($s in $servers) {
         if ($progress.Due()) { Write-ApiKeysProgress $progress $s.Uri }
         if (-not $PSCmdlet.ShouldProcess("$Name on $($s.Uri)", 'Create API key')) { continue }
-        $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.ApiKey -Created -Session $s -Json $json -TargetObject $Name
-        if ($null -eq $out) { continue }
+        $created = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.ApiKey -Created -Session $s -Json $json -TargetObject $Name
+        if ($null -eq $created) { continue }
         Clear-ApiKeysKeyNameCache $s
-        $created = $out
         Set-ApiKeysKeyServer -Keys @($created.Key) -Server $s
         $o = [Activator]::CreateInstance($script:Types.CreatedApiKey)
         $o.Kind = $s.Kind

@@ -75,10 +75,9 @@ function Reset-ApiKey {
         foreach ($t in (Resolve-ApiKeyTarget -Cmdlet $PSCmdlet -InputObject $InputObject -Id $Id -Server $Server)) {
             if ($progress.Due()) { Write-ApiKeysProgress $progress $t.Label }
             if (-not $PSCmdlet.ShouldProcess($t.Label, 'Rotate API key (new secret)')) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.ApiKey -Created -Session $t.Server -Id $t.Id -TargetObject $t.Id
-            if ($null -eq $out) { continue }
+            $created = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.ApiKey -Created -Session $t.Server -Id $t.Id -TargetObject $t.Id
+            if ($null -eq $created) { continue }
             Clear-ApiKeysKeyNameCache $t.Server
-            $created = $out
             Set-ApiKeysKeyServer -Keys @($created.Key) -Server $t.Server
             if ($created.Warning) { Write-Warning "$($t.Label): $($created.Warning)" }
             $o = [Activator]::CreateInstance($script:Types.CreatedApiKey)

@@ -63,9 +63,9 @@ function Get-IMAPIKey {
     }
     process {
         if ($PSCmdlet.ParameterSetName -eq 'list') {
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.IMAPIKey -Array -Session $Session -TargetObject $Session.BaseUri
-            if ($null -ne $json) {
-                $PSCmdlet.WriteObject($json, $true)
+            $keys = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.IMAPIKey -Array -Session $Session -TargetObject $Session.BaseUri
+            if ($null -ne $keys) {
+                $PSCmdlet.WriteObject($keys, $true)
             }
             return
         }

@@ -74,10 +74,9 @@ function New-IMAPIKey {
     $Session = Resolve-ImmichSession -Cmdlet $PSCmdlet -Session $Session
     if (-not $PSCmdlet.ShouldProcess("$Name on $($Session.BaseUri)", "Create API key with permissions $($Permission -join ', ')")) { return }
     $json = ConvertTo-ApiKeysJson ([ordered]@{ name = $Name; permissions = [string[]]$Permission })
-    $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.IMAPIKey -Created -Session $Session -Json $json -TargetObject $Name
-    if ($null -eq $out) { return }
+    $created = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.IMAPIKey -Created -Session $Session -Json $json -TargetObject $Name
+    if ($null -eq $created) { return }
     Clear-ApiKeysKeyNameCache $Session
-    $created = $out
     [pscustomobject]@{
         secret = $created.Secret
         apiKey = $created.Key

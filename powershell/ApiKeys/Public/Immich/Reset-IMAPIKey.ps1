@@ -61,10 +61,9 @@ function Reset-IMAPIKey {
         foreach ($keyId in $Id) {
             if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
             if (-not $PSCmdlet.ShouldProcess("$keyId", 'Rotate API key (create a new secret, delete the old key)')) { continue }
-            $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.IMAPIKey -Created -Session $Session -Id $keyId -TargetObject $keyId
-            if ($null -eq $out) { continue }
+            $created = Invoke-Native -Cmdlet $PSCmdlet -Operation key_rotate -Type $script:Types.IMAPIKey -Created -Session $Session -Id $keyId -TargetObject $keyId
+            if ($null -eq $created) { continue }
             Clear-ApiKeysKeyNameCache $Session
-            $created = $out
             if ($created.Warning) { Write-Warning $created.Warning }
             [pscustomobject]@{
                 secret     = $created.Secret

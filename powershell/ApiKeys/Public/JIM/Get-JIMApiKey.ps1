@@ -75,9 +75,9 @@ function Get-JIMApiKey {
     process {
         if ($PSCmdlet.ParameterSetName -eq 'List') {
             $filter = if ($Name) { ConvertTo-ApiKeysJson ([ordered]@{ name = $Name }) } else { $null }
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.JimApiKey -Array -Session $s -Json $filter -TargetObject $s.Uri -MessagePrefix 'Failed to list API Keys'
-            if ($null -ne $json) {
-                $PSCmdlet.WriteObject($json, $true)
+            $keys = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $script:Types.JimApiKey -Array -Session $s -Json $filter -TargetObject $s.Uri -MessagePrefix 'Failed to list API Keys'
+            if ($null -ne $keys) {
+                $PSCmdlet.WriteObject($keys, $true)
             }
             return
         }

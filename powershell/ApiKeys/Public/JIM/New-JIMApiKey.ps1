@@ -88,10 +88,9 @@ function New-JIMApiKey {
     if ($Description) { $body.description = $Description }
     if ($PSBoundParameters.ContainsKey('ExpiresAt')) { $body.expiresAt = ConvertTo-ApiKeysRfc3339 $ExpiresAt }
     if ($ChangeReason) { $body.changeReason = $ChangeReason }
-    $out = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.JimCreatedKey -Created -Session $s -Json (ConvertTo-ApiKeysJson $body) -TargetObject $Name -MessagePrefix 'Failed to create API Key'
-    if ($null -eq $out) { return }
+    $created = Invoke-Native -Cmdlet $PSCmdlet -Operation key_create -Type $script:Types.JimCreatedKey -Created -Session $s -Json (ConvertTo-ApiKeysJson $body) -TargetObject $Name -MessagePrefix 'Failed to create API Key'
+    if ($null -eq $created) { return }
     Clear-ApiKeysKeyNameCache $s
-    $created = $out
     $created.Key.Key = $created.Secret
     if ($PassThru) {
         return $created.Key

@@ -98,9 +98,8 @@ function Remove-JIMApiKey {
             return
         }
         if ($null -eq $key) {
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $script:Types.JimApiKey -Session $s -Id $keyId -TargetObject $keyId -Messages @{ not_found = "API Key not found: $keyId" }
-            if ($null -eq $json) { return }
-            $key = $json
+            $key = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $script:Types.JimApiKey -Session $s -Id $keyId -TargetObject $keyId -Messages @{ not_found = "API Key not found: $keyId" }
+            if ($null -eq $key) { return }
             $label = "$($key.Name) ($keyId)"
         }
         if (-not $PSCmdlet.ShouldProcess($label, 'Delete API Key')) { return }

@@ -80,16 +80,15 @@ function Get-TrueNasApiKey {
     process {
         if ($PSCmdlet.ParameterSetName -eq 'List') {
             $filter = if ($Name) { ConvertTo-ApiKeysJson ([ordered]@{ name = $Name }) } else { $null }
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $type -Array -Session $Session -Json $filter -TargetObject $Session.Uri
-            if ($null -ne $json) {
-                $PSCmdlet.WriteObject($json, $true)
+            $keys = Invoke-Native -Cmdlet $PSCmdlet -Operation key_list -Type $type -Array -Session $Session -Json $filter -TargetObject $Session.Uri
+            if ($null -ne $keys) {
+                $PSCmdlet.WriteObject($keys, $true)
             }
             return
         }
         foreach ($keyId in $Id) {
             if ($progress.Due()) { Write-ApiKeysProgress $progress "$keyId" }
-            $json = Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $type -Session $Session -Id $keyId -TargetObject $keyId
-            if ($null -ne $json) { $json }
+            Invoke-Native -Cmdlet $PSCmdlet -Operation key_get -Type $type -Session $Session -Id $keyId -TargetObject $keyId
         }
     }
     end { if ($progress.Shown) { Complete-ApiKeysProgress $progress } }
